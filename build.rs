@@ -1,0 +1,85 @@
+//! Turns the enabled applet features into the applet table (`OUT_DIR/applets.rs`): the
+//! analogue of BusyBox's applets.h. To add an applet, add its line to `APPLETS` and its feature
+//! to Cargo.toml; nothing else in the front changes.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+struct Spec {
+    name: &'static str,
+    /// The Cargo feature that compiles it in.
+    feature: &'static str,
+    /// The module holding `main` and `USAGE`.
+    module: &'static str,
+    dir: &'static str,
+    nofork: bool,
+    help_is_operand: bool,
+    suid: &'static str,
+}
+
+const fn applet(
+    name: &'static str,
+    feature: &'static str,
+    module: &'static str,
+    dir: &'static str,
+) -> Spec {
+    Spec {
+        name,
+        feature,
+        module,
+        dir,
+        nofork: false,
+        help_is_operand: false,
+        suid: "Drop",
+    }
+}
+
+const APPLETS: &[Spec] = &[
+    Spec {
+        nofork: true,
+        help_is_operand: true,
+        ..applet("true", "true", "rbox_coreutils::true_", "Bin")
+    },
+    Spec {
+        nofork: true,
+        help_is_operand: true,
+        ..applet("false", "false", "rbox_coreutils::false_", "Bin")
+    },
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut enabled: Vec<&Spec> = APPLETS
+        .iter()
+        .filter(|s| {
+            let var = format!(
+                "CARGO_FEATURE_{}",
+                s.feature.to_uppercase().replace('-', "_")
+            );
+            env::var_os(var).is_some()
+        })
+        .collect();
+    enabled.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+
+    let mut out = String::new();
+    writeln!(
+        out,
+        "pub static APPLETS: [rbox_common::Applet; {}] = [",
+        enabled.len()
+    )
+    .unwrap();
+    for s in &enabled {
+        writeln!(
+            out,
+            "    rbox_common::Applet {{ name: {:?}, dir: rbox_common::InstallDir::{}, main: {}::main, \
+             usage: {}::USAGE, nofork: {}, help_is_operand: {}, suid: rbox_common::Suid::{} }},",
+            s.name, s.dir, s.module, s.module, s.nofork, s.help_is_operand, s.suid
+        )
+        .unwrap();
+    }
+    writeln!(out, "];").unwrap();
+    let path = Path::new(&env::var_os("OUT_DIR").unwrap()).join("applets.rs");
+    fs::write(path, out).unwrap();
+}
