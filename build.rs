@@ -36,17 +36,24 @@ const fn applet(
     }
 }
 
+// One line per applet: name, feature, module (holding `main` and `USAGE`), install dir; the
+// defaults (fork needed, `--help` is an option, setuid privileges dropped) overridden where the
+// applet differs.
+#[rustfmt::skip]
 const APPLETS: &[Spec] = &[
-    Spec {
-        nofork: true,
-        help_is_operand: true,
-        ..applet("true", "true", "rbox_coreutils::true_", "Bin")
-    },
-    Spec {
-        nofork: true,
-        help_is_operand: true,
-        ..applet("false", "false", "rbox_coreutils::false_", "Bin")
-    },
+    Spec { nofork: true, help_is_operand: true, ..applet("true", "true", "rbox_coreutils::true_", "Bin") },
+    Spec { nofork: true, help_is_operand: true, ..applet("false", "false", "rbox_coreutils::false_", "Bin") },
+    applet("sh", "sh", "rbox_sh", "Bin"),
+    applet("ash", "sh", "rbox_sh", "Bin"),
+    applet("ls", "ls", "rbox_ls", "Bin"),
+    applet("tar", "tar", "rbox_tar", "Bin"),
+    applet("wget", "wget", "rbox_wget", "UsrBin"),
+    applet("adduser", "adduser", "rbox_accounts::adduser", "UsrSbin"),
+    applet("addgroup", "addgroup", "rbox_accounts::addgroup", "UsrSbin"),
+    applet("deluser", "deluser", "rbox_accounts::deluser", "UsrSbin"),
+    applet("delgroup", "delgroup", "rbox_accounts::delgroup", "UsrSbin"),
+    Spec { suid: "Require", ..applet("passwd", "passwd", "rbox_accounts::passwd", "UsrBin") },
+    applet("chpasswd", "chpasswd", "rbox_accounts::chpasswd", "UsrSbin"),
 ];
 
 fn main() {
