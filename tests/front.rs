@@ -87,16 +87,25 @@ fn dispatch_by_link_and_by_argument() {
     assert_eq!(run(rbox_cmd().arg("true")).status.code(), Some(0));
     assert_eq!(run(rbox_cmd().arg("false")).status.code(), Some(1));
     // A path as the applet name: its basename counts.
-    assert_eq!(run(rbox_cmd().arg("/some/where/false")).status.code(), Some(1));
+    assert_eq!(
+        run(rbox_cmd().arg("/some/where/false")).status.code(),
+        Some(1)
+    );
     // The front called as rbox-ANYTHING is still the front.
     let dir = tempfile::tempdir().unwrap();
     let alias = dir.path().join("rbox-x86_64");
     symlink(rbox_bin(), &alias).unwrap();
     let (o, _, st) = out(Command::new(&alias).arg("--list"));
     assert_eq!((o.lines().count(), st), (list().len(), 0));
-    assert_eq!(run(Command::new(&alias).arg("false")).status.code(), Some(1));
+    assert_eq!(
+        run(Command::new(&alias).arg("false")).status.code(),
+        Some(1)
+    );
     // `rbox rbox false` is the front again, then false.
-    assert_eq!(run(rbox_cmd().args(["rbox", "false"])).status.code(), Some(1));
+    assert_eq!(
+        run(rbox_cmd().args(["rbox", "false"])).status.code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -118,7 +127,10 @@ fn leading_dash_is_ignored_for_lookup() {
 #[test]
 fn unknown_applet_is_127() {
     let (o, e, st) = out(rbox_cmd().arg("no-such-applet"));
-    assert_eq!((o.as_str(), e.as_str(), st), ("", "no-such-applet: applet not found\n", 127));
+    assert_eq!(
+        (o.as_str(), e.as_str(), st),
+        ("", "no-such-applet: applet not found\n", 127)
+    );
     let dir = tempfile::tempdir().unwrap();
     let l = dir.path().join("frobnicate");
     symlink(rbox_bin(), &l).unwrap();
@@ -134,7 +146,13 @@ fn same_statuses_as_busybox_for_unknown_and_trivial() {
         common::skip("reference busybox not built");
         return;
     };
-    for args in [&["no-such-applet"][..], &["true"], &["false"], &["true", "--help"], &["false", "--help"]] {
+    for args in [
+        &["no-such-applet"][..],
+        &["true"],
+        &["false"],
+        &["true", "--help"],
+        &["false", "--help"],
+    ] {
         let a = run(rbox_cmd().args(args));
         let b = run(Command::new(&bb).args(args));
         assert_eq!(a.status.code(), b.status.code(), "{args:?}");
@@ -197,12 +215,25 @@ fn install_flat_symlinks_and_hardlinks() {
     let exe = d.path().join("rbox");
     // Copied by cp, not fs::copy: a write fd open in this multi-threaded harness leaks into
     // children forked meanwhile by other tests, and exec then fails with ETXTBSY.
-    assert!(Command::new("cp").arg(&bin).arg(&exe).status().unwrap().success());
+    assert!(Command::new("cp")
+        .arg(&bin)
+        .arg(&exe)
+        .status()
+        .unwrap()
+        .success());
     let hard = d.path().join("hard");
-    let st = Command::new(&exe).args(["--install"]).arg(&hard).status().unwrap();
+    let st = Command::new(&exe)
+        .args(["--install"])
+        .arg(&hard)
+        .status()
+        .unwrap();
     assert!(st.success());
     let sym = d.path().join("sym");
-    let st = Command::new(&exe).args(["--install", "-s"]).arg(&sym).status().unwrap();
+    let st = Command::new(&exe)
+        .args(["--install", "-s"])
+        .arg(&sym)
+        .status()
+        .unwrap();
     assert!(st.success());
     for a in list() {
         let h = hard.join(&a);
@@ -211,15 +242,32 @@ fn install_flat_symlinks_and_hardlinks() {
         let s = sym.join(&a);
         assert_eq!(fs::read_link(&s).unwrap(), exe.canonicalize().unwrap());
     }
-    assert_eq!(Command::new(hard.join("false")).status().unwrap().code(), Some(1));
-    assert_eq!(Command::new(sym.join("false")).status().unwrap().code(), Some(1));
+    assert_eq!(
+        Command::new(hard.join("false")).status().unwrap().code(),
+        Some(1)
+    );
+    assert_eq!(
+        Command::new(sym.join("false")).status().unwrap().code(),
+        Some(1)
+    );
     // Re-running is safe and changes nothing.
-    let st = Command::new(&exe).args(["--install", "-s"]).arg(&sym).status().unwrap();
+    let st = Command::new(&exe)
+        .args(["--install", "-s"])
+        .arg(&sym)
+        .status()
+        .unwrap();
     assert!(st.success());
     // Switching kinds replaces our own links.
-    let st = Command::new(&exe).args(["--install"]).arg(&sym).status().unwrap();
+    let st = Command::new(&exe)
+        .args(["--install"])
+        .arg(&sym)
+        .status()
+        .unwrap();
     assert!(st.success());
-    assert!(!fs::symlink_metadata(sym.join("true")).unwrap().file_type().is_symlink());
+    assert!(!fs::symlink_metadata(sym.join("true"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
     // No temporary files left behind.
     for e in fs::read_dir(&sym).unwrap() {
         let n = e.unwrap().file_name();
@@ -231,7 +279,11 @@ fn install_flat_symlinks_and_hardlinks() {
 fn install_under_root_makes_relative_links_into_the_image() {
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("img");
-    let st = Command::new(rbox_bin()).args(["--install", "-s", "--root"]).arg(&root).status().unwrap();
+    let st = Command::new(rbox_bin())
+        .args(["--install", "-s", "--root"])
+        .arg(&root)
+        .status()
+        .unwrap();
     assert!(st.success());
     // The binary is copied into the image, and every link leads there relatively.
     assert!(root.join("bin/rbox").is_file());
@@ -250,15 +302,30 @@ fn install_under_root_makes_relative_links_into_the_image() {
         assert_eq!(target.to_str().unwrap(), expected, "{line}");
         assert!(same_file(&link, &root.join("bin/rbox")));
     }
-    assert_eq!(Command::new(root.join("bin/false")).status().unwrap().code(), Some(1));
+    assert_eq!(
+        Command::new(root.join("bin/false"))
+            .status()
+            .unwrap()
+            .code(),
+        Some(1)
+    );
     // Hard links under the root point at the image's binary, not the host's.
     let root2 = d.path().join("img2");
-    let st = Command::new(rbox_bin()).args(["--install", "--root"]).arg(&root2).status().unwrap();
+    let st = Command::new(rbox_bin())
+        .args(["--install", "--root"])
+        .arg(&root2)
+        .status()
+        .unwrap();
     assert!(st.success());
     assert!(same_file(&root2.join("bin/true"), &root2.join("bin/rbox")));
     assert!(!same_file(&root2.join("bin/true"), &rbox_bin()));
     // --root and DIR together are a usage error.
-    let st = Command::new(rbox_bin()).args(["--install", "--root"]).arg(&root2).arg(d.path()).status().unwrap();
+    let st = Command::new(rbox_bin())
+        .args(["--install", "--root"])
+        .arg(&root2)
+        .arg(d.path())
+        .status()
+        .unwrap();
     assert_eq!(st.code(), Some(1));
 }
 
@@ -270,18 +337,33 @@ fn install_never_overwrites_foreign_files_but_f_replaces_busybox() {
     fs::write(dir.join("true"), b"#!/bin/sh\necho mine\n").unwrap();
     // A BusyBox symlink and a BusyBox binary copy.
     let fake_bb = d.path().join("busybox");
-    fs::write(&fake_bb, b"\x7fELF....BusyBox v1.36.1 (2024) multi-call binary").unwrap();
+    fs::write(
+        &fake_bb,
+        b"\x7fELF....BusyBox v1.36.1 (2024) multi-call binary",
+    )
+    .unwrap();
     symlink(&fake_bb, dir.join("false")).unwrap();
     let (_, e, st) = out(Command::new(rbox_bin()).args(["--install", "-s"]).arg(&dir));
     assert_eq!(st, 1, "{e}");
     assert!(e.contains("true") && e.contains("not replaced"), "{e}");
-    assert_eq!(fs::read(dir.join("true")).unwrap(), b"#!/bin/sh\necho mine\n");
+    assert_eq!(
+        fs::read(dir.join("true")).unwrap(),
+        b"#!/bin/sh\necho mine\n"
+    );
     assert_eq!(fs::read_link(dir.join("false")).unwrap(), fake_bb);
     // -f replaces BusyBox's link but still not the foreign script.
-    let (_, e, st) = out(Command::new(rbox_bin()).args(["--install", "-s", "-f"]).arg(&dir));
+    let (_, e, st) = out(Command::new(rbox_bin())
+        .args(["--install", "-s", "-f"])
+        .arg(&dir));
     assert_eq!(st, 1, "{e}");
-    assert_eq!(fs::read(dir.join("true")).unwrap(), b"#!/bin/sh\necho mine\n");
-    assert_eq!(fs::read_link(dir.join("false")).unwrap(), rbox_bin().canonicalize().unwrap());
+    assert_eq!(
+        fs::read(dir.join("true")).unwrap(),
+        b"#!/bin/sh\necho mine\n"
+    );
+    assert_eq!(
+        fs::read_link(dir.join("false")).unwrap(),
+        rbox_bin().canonicalize().unwrap()
+    );
     // A regular file that is a BusyBox binary is replaced by -f too.
     fs::remove_file(dir.join("true")).unwrap();
     fs::copy(&fake_bb, dir.join("true")).unwrap();
@@ -313,7 +395,37 @@ fn binary_is_static_when_built_for_musl() {
     let phnum = u16::from_le_bytes(data[56..58].try_into().unwrap()) as usize;
     for i in 0..phnum {
         let p_type = u32::from_le_bytes(data[phoff + i * phentsize..][..4].try_into().unwrap());
-        assert_ne!(p_type, 3, "PT_INTERP present: the binary is dynamically linked");
-        assert_ne!(p_type, 2, "PT_DYNAMIC present: the binary is dynamically linked");
+        assert_ne!(
+            p_type, 3,
+            "PT_INTERP present: the binary is dynamically linked"
+        );
+        assert_ne!(
+            p_type, 2,
+            "PT_DYNAMIC present: the binary is dynamically linked"
+        );
     }
+}
+
+#[test]
+fn install_hard_links_across_file_systems_fall_back_to_symlinks() {
+    // /dev/shm is a tmpfs: a different file system from the binary's, where one exists.
+    let shm = Path::new("/dev/shm");
+    let Ok(m) = fs::metadata(shm) else {
+        common::skip("/dev/shm missing");
+        return;
+    };
+    if m.dev() == fs::metadata(rbox_bin()).unwrap().dev() {
+        common::skip("/dev/shm is on the binary's file system");
+        return;
+    }
+    let d = tempfile::tempdir_in(shm).unwrap();
+    let (_, e, st) = out(Command::new(rbox_bin()).arg("--install").arg(d.path()));
+    assert_eq!(st, 0, "{e}");
+    assert!(e.contains("other file system"), "{e}");
+    let t = d.path().join("true");
+    assert_eq!(
+        fs::read_link(&t).unwrap(),
+        rbox_bin().canonicalize().unwrap()
+    );
+    assert_eq!(Command::new(&t).status().unwrap().code(), Some(0));
 }
