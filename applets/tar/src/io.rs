@@ -1,0 +1,546 @@
+//! Archive byte streams: the input (detecting and undoing compression from the magic bytes)
+//! and the output (compressing, padding to GNU's 10240-byte records), both over raw fds with
+//! large buffers, `copy_file_range` between plain files, `lseek` to skip data in a plain file.
+
+use std::io::{self, Read, Write};
+use std::os::fd::RawFd;
+
+const IN_BUF: usize = 256 * 1024;
+const OUT_BUF: usize = 256 * 1024;
+pub const RECORD: u64 = 10240;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Comp {
+    None,
+    Gzip,
+    Bzip2,
+    Xz,
+    Lzma,
+    Zstd,
+    Compress,
+}
+
+impl Comp {
+    pub fn name(self) -> &'static str {
+        match self {
+            Comp::None => "none",
+            Comp::Gzip => "gzip",
+            Comp::Bzip2 => "bzip2",
+            Comp::Xz => "xz",
+            Comp::Lzma => "lzma",
+            Comp::Zstd => "zstd",
+            Comp::Compress => "compress",
+        }
+    }
+
+    /// From the archive name's suffix (`-a`).
+    pub fn from_suffix(name: &[u8]) -> Comp {
+        let ends = |s: &[u8]| name.ends_with(s);
+        if ends(b".gz") || ends(b".tgz") || ends(b".taz") {
+            Comp::Gzip
+        } else if ends(b".bz2") || ends(b".tbz") || ends(b".tbz2") || ends(b".tz2") {
+            Comp::Bzip2
+        } else if ends(b".xz") || ends(b".txz") {
+            Comp::Xz
+        } else if ends(b".lzma") || ends(b".tlz") {
+            Comp::Lzma
+        } else if ends(b".zst") || ends(b".tzst") {
+            Comp::Zstd
+        } else if ends(b".Z") || ends(b".taZ") {
+            Comp::Compress
+        } else {
+            Comp::None
+        }
+    }
+
+    pub fn from_magic(b: &[u8]) -> Comp {
+        if b.starts_with(&[0x1f, 0x8b]) {
+            Comp::Gzip
+        } else if b.starts_with(b"BZh") {
+            Comp::Bzip2
+        } else if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Comp::Xz
+        } else if b.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Comp::Zstd
+        } else if b.starts_with(&[0x1f, 0x9d]) {
+            Comp::Compress
+        } else if b.len() >= 13 && b[0] == 0x5d && b[1] == 0 && !looks_like_tar(b) {
+            Comp::Lzma
+        } else {
+            Comp::None
+        }
+    }
+}
+
+fn looks_like_tar(b: &[u8]) -> bool {
+    match <&[u8; 512]>::try_from(b.get(..512).unwrap_or(&[])) {
+        Ok(h) => super::header::checksum_ok(h),
+        Err(_) => false,
+    }
+}
+
+fn unsupported(c: Comp) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("{} support is not compiled in", c.name()),
+    )
+}
+
+/// A raw file descriptor as Read and Write (not closed on drop unless owned).
+pub struct Fd {
+    pub fd: RawFd,
+    pub owned: bool,
+}
+
+impl Read for Fd {
+    fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: the pointer and length come from a live slice.
+            let n = unsafe { libc::read(self.fd, b.as_mut_ptr().cast(), b.len()) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
+impl Write for Fd {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: the pointer and length come from a live slice.
+            let n = unsafe { libc::write(self.fd, b.as_ptr().cast(), b.len()) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        if self.owned {
+            // SAFETY: we own this descriptor.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+pub fn is_regular(fd: RawFd) -> bool {
+    // SAFETY: fstat writes into a zeroed struct we own.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG
+    }
+}
+
+fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+    Ok(match c {
+        Comp::None => src,
+        #[cfg(feature = "gzip")]
+        Comp::Gzip => Box::new(flate2::read::MultiGzDecoder::new(src)),
+        #[cfg(feature = "bzip2")]
+        Comp::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(src)),
+        #[cfg(feature = "xz")]
+        Comp::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(src)),
+        #[cfg(feature = "xz")]
+        Comp::Lzma => {
+            let s = liblzma::stream::Stream::new_lzma_decoder(u64::MAX)
+                .map_err(io::Error::other)?;
+            Box::new(liblzma::read::XzDecoder::new_stream(src, s))
+        }
+        #[cfg(feature = "zstd")]
+        Comp::Zstd => Box::new(zstd::stream::read::Decoder::new(src)?),
+        #[allow(unreachable_patterns)]
+        c => return Err(unsupported(c)),
+    })
+}
+
+/// The archive being read, after decompression.
+pub struct Input {
+    src: Box<dyn Read>,
+    /// Set when the archive is an uncompressed regular file: data can be skipped with lseek
+    /// and copied with copy_file_range.
+    raw: Option<RawFd>,
+    _keep: Option<Fd>,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+}
+
+impl Input {
+    /// Opens the archive on `fd`, undoing whatever compression its first bytes show.
+    pub fn open(fd: RawFd, owned: bool) -> io::Result<Input> {
+        let mut f = Fd { fd, owned: false };
+        let mut head = vec![0u8; 512];
+        let mut n = 0;
+        while n < head.len() {
+            let k = f.read(&mut head[n..])?;
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        head.truncate(n);
+        let comp = Comp::from_magic(&head);
+        let keep = Fd { fd, owned };
+        if comp == Comp::None {
+            let raw = is_regular(fd).then_some(fd);
+            let mut buf = vec![0u8; IN_BUF];
+            buf[..n].copy_from_slice(&head);
+            return Ok(Input {
+                src: Box::new(Fd { fd, owned: false }),
+                raw,
+                _keep: Some(keep),
+                buf,
+                pos: 0,
+                len: n,
+            });
+        }
+        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(Fd { fd, owned: false }));
+        Ok(Input {
+            src: decoder(comp, chained)?,
+            raw: None,
+            _keep: Some(keep),
+            buf: vec![0u8; IN_BUF],
+            pos: 0,
+            len: 0,
+        })
+    }
+
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        self.pos = 0;
+        self.len = 0;
+        loop {
+            match self.src.read(&mut self.buf) {
+                Ok(n) => {
+                    self.len = n;
+                    return Ok(n > 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Reads exactly `out.len()` bytes; Ok(false) at a clean end before the first byte,
+    /// UnexpectedEof in the middle.
+    pub fn read_exact_or_eof(&mut self, out: &mut [u8]) -> io::Result<bool> {
+        let mut got = 0;
+        while got < out.len() {
+            if !self.fill()? {
+                if got == 0 {
+                    return Ok(false);
+                }
+                return Err(short_read());
+            }
+            let k = (self.len - self.pos).min(out.len() - got);
+            out[got..got + k].copy_from_slice(&self.buf[self.pos..self.pos + k]);
+            self.pos += k;
+            got += k;
+        }
+        Ok(true)
+    }
+
+    /// Up to `max` bytes from the buffer (refilled when empty).
+    pub fn chunk(&mut self, max: u64) -> io::Result<&[u8]> {
+        if !self.fill()? {
+            return Err(short_read());
+        }
+        let k = ((self.len - self.pos) as u64).min(max) as usize;
+        let s = &self.buf[self.pos..self.pos + k];
+        self.pos += k;
+        Ok(s)
+    }
+
+    pub fn skip(&mut self, mut n: u64) -> io::Result<()> {
+        let k = ((self.len - self.pos) as u64).min(n) as usize;
+        self.pos += k;
+        n -= k as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        if let Some(fd) = self.raw {
+            // SAFETY: plain lseek on our descriptor.
+            let cur = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) };
+            let end = unsafe {
+                let mut st: libc::stat = std::mem::zeroed();
+                if libc::fstat(fd, &mut st) == 0 {
+                    st.st_size as u64
+                } else {
+                    0
+                }
+            };
+            if cur >= 0 && (cur as u64).saturating_add(n) <= end {
+                // SAFETY: as above.
+                let r = unsafe { libc::lseek(fd, n as libc::off_t, libc::SEEK_CUR) };
+                if r >= 0 {
+                    return Ok(());
+                }
+            } else if cur >= 0 {
+                return Err(short_read());
+            }
+        }
+        while n > 0 {
+            let k = self.chunk(n)?.len() as u64;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    /// Copies `n` bytes of member data to `out`, with copy_file_range where both ends allow.
+    pub fn copy_to_fd(&mut self, out: RawFd, mut n: u64) -> io::Result<()> {
+        let mut w = Fd {
+            fd: out,
+            owned: false,
+        };
+        while n > 0 && self.pos < self.len {
+            let c = self.chunk(n)?;
+            let k = c.len() as u64;
+            w.write_all(c)?;
+            n -= k;
+        }
+        if let Some(fd) = self.raw {
+            while n > 0 {
+                let want = n.min(1 << 30) as usize;
+                // SAFETY: null offsets: the kernel uses and advances the file offsets.
+                let r = unsafe {
+                    libc::copy_file_range(
+                        fd,
+                        std::ptr::null_mut(),
+                        out,
+                        std::ptr::null_mut(),
+                        want,
+                        0,
+                    )
+                };
+                if r > 0 {
+                    n -= r as u64;
+                    continue;
+                }
+                if r == 0 {
+                    return Err(short_read());
+                }
+                break; // EXDEV, ENOSYS, EINVAL...: plain copy below.
+            }
+        }
+        while n > 0 {
+            let c = self.chunk(n)?;
+            let k = c.len() as u64;
+            w.write_all(c)?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+pub fn short_read() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "short read")
+}
+
+enum Sink {
+    Plain(Fd),
+    #[cfg(feature = "gzip")]
+    Gz(flate2::write::GzEncoder<Fd>),
+    #[cfg(feature = "bzip2")]
+    Bz(bzip2::write::BzEncoder<Fd>),
+    #[cfg(feature = "xz")]
+    Xz(liblzma::write::XzEncoder<Fd>),
+    #[cfg(feature = "zstd")]
+    Zstd(zstd::stream::write::Encoder<'static, Fd>),
+}
+
+impl Sink {
+    fn w(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Plain(f) => f,
+            #[cfg(feature = "gzip")]
+            Sink::Gz(e) => e,
+            #[cfg(feature = "bzip2")]
+            Sink::Bz(e) => e,
+            #[cfg(feature = "xz")]
+            Sink::Xz(e) => e,
+            #[cfg(feature = "zstd")]
+            Sink::Zstd(e) => e,
+        }
+    }
+}
+
+/// The archive being written.
+pub struct Output {
+    sink: Sink,
+    buf: Vec<u8>,
+    total: u64,
+    plain_fd: Option<RawFd>,
+}
+
+impl Output {
+    pub fn new(fd: RawFd, owned: bool, comp: Comp) -> io::Result<Output> {
+        let f = Fd { fd, owned };
+        let sink = match comp {
+            Comp::None => Sink::Plain(f),
+            #[cfg(feature = "gzip")]
+            Comp::Gzip => Sink::Gz(flate2::write::GzEncoder::new(
+                f,
+                flate2::Compression::default(),
+            )),
+            #[cfg(feature = "bzip2")]
+            Comp::Bzip2 => Sink::Bz(bzip2::write::BzEncoder::new(f, bzip2::Compression::best())),
+            #[cfg(feature = "xz")]
+            Comp::Xz => Sink::Xz(liblzma::write::XzEncoder::new(f, 6)),
+            #[cfg(feature = "xz")]
+            Comp::Lzma => {
+                let opts = liblzma::stream::LzmaOptions::new_preset(6)
+                    .map_err(io::Error::other)?;
+                let s = liblzma::stream::Stream::new_lzma_encoder(&opts)
+                    .map_err(io::Error::other)?;
+                Sink::Xz(liblzma::write::XzEncoder::new_stream(f, s))
+            }
+            #[cfg(feature = "zstd")]
+            Comp::Zstd => Sink::Zstd(zstd::stream::write::Encoder::new(f, 3)?),
+            #[allow(unreachable_patterns)]
+            c => return Err(unsupported(c)),
+        };
+        Ok(Output {
+            plain_fd: (comp == Comp::None).then_some(fd),
+            sink,
+            buf: Vec::with_capacity(OUT_BUF),
+            total: 0,
+        })
+    }
+
+    pub fn put(&mut self, b: &[u8]) -> io::Result<()> {
+        self.total += b.len() as u64;
+        if self.buf.len() + b.len() > OUT_BUF {
+            self.flush_buf()?;
+            if b.len() >= OUT_BUF {
+                return self.sink.w().write_all(b);
+            }
+        }
+        self.buf.extend_from_slice(b);
+        Ok(())
+    }
+
+    pub fn zeros(&mut self, mut n: u64) -> io::Result<()> {
+        const Z: [u8; 4096] = [0; 4096];
+        while n > 0 {
+            let k = n.min(Z.len() as u64) as usize;
+            self.put(&Z[..k])?;
+            n -= k as u64;
+        }
+        Ok(())
+    }
+
+    /// Pads the member data just written to a block boundary.
+    pub fn pad_block(&mut self) -> io::Result<()> {
+        let r = self.total % 512;
+        if r != 0 {
+            self.zeros(512 - r)?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            let r = self.sink.w().write_all(&self.buf);
+            self.buf.clear();
+            r?;
+        }
+        Ok(())
+    }
+
+    /// Copies up to `n` bytes from `src` into the archive; returns how many (less at EOF).
+    pub fn copy_from_fd(&mut self, src: RawFd, n: u64) -> io::Result<u64> {
+        let mut done = 0u64;
+        if let Some(out) = self.plain_fd {
+            if n >= 64 * 1024 {
+                self.flush_buf()?;
+                while done < n {
+                    let want = (n - done).min(1 << 30) as usize;
+                    // SAFETY: null offsets: the kernel uses and advances the file offsets.
+                    let r = unsafe {
+                        libc::copy_file_range(
+                            src,
+                            std::ptr::null_mut(),
+                            out,
+                            std::ptr::null_mut(),
+                            want,
+                            0,
+                        )
+                    };
+                    if r > 0 {
+                        done += r as u64;
+                        self.total += r as u64;
+                        continue;
+                    }
+                    if r == 0 {
+                        return Ok(done);
+                    }
+                    break;
+                }
+            }
+        }
+        let mut f = Fd {
+            fd: src,
+            owned: false,
+        };
+        while done < n {
+            if self.buf.len() == OUT_BUF {
+                self.flush_buf()?;
+            }
+            let room = (OUT_BUF - self.buf.len()) as u64;
+            let want = room.min(n - done) as usize;
+            let l = self.buf.len();
+            self.buf.resize(l + want, 0);
+            let r = f.read(&mut self.buf[l..]);
+            let k = match r {
+                Ok(k) => k,
+                Err(e) => {
+                    self.buf.truncate(l);
+                    return Err(e);
+                }
+            };
+            self.buf.truncate(l + k);
+            if k == 0 {
+                break;
+            }
+            done += k as u64;
+            self.total += k as u64;
+        }
+        Ok(done)
+    }
+
+    /// Two zero blocks, padding to a full record, then the compressor's trailer.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.zeros(1024)?;
+        let r = self.total % RECORD;
+        if r != 0 {
+            self.zeros(RECORD - r)?;
+        }
+        self.flush_buf()?;
+        match self.sink {
+            Sink::Plain(_) => Ok(()),
+            #[cfg(feature = "gzip")]
+            Sink::Gz(e) => e.finish().map(drop),
+            #[cfg(feature = "bzip2")]
+            Sink::Bz(e) => e.finish().map(drop),
+            #[cfg(feature = "xz")]
+            Sink::Xz(e) => e.finish().map(drop),
+            #[cfg(feature = "zstd")]
+            Sink::Zstd(e) => e.finish().map(drop),
+        }
+    }
+}
