@@ -367,13 +367,13 @@ mod tests {
     fn pax() {
         let mut v = Vec::new();
         pax_record(&mut v, b"path", b"a");
-        assert_eq!(v, b"11 path=a\n");
+        assert_eq!(v, b"9 path=a\n");
         v.clear();
         pax_record(&mut v, b"path", &[b'x'; 93]);
-        assert_eq!(&v[..4], b"102 ");
-        assert_eq!(v.len(), 102);
+        assert_eq!(&v[..4], b"103 ");
+        assert_eq!(v.len(), 103);
         let mut got = Vec::new();
-        assert!(pax_records(b"11 path=a\n12 uid=123\n", |k, val| got
+        assert!(pax_records(b"9 path=a\n12 uid=1234\n", |k, val| got
             .push((k.to_vec(), val.to_vec()))));
         assert_eq!(got.len(), 2);
         assert!(!pax_records(b"99 path=a\n", |_, _| ()));

@@ -155,8 +155,8 @@ fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
         Comp::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(src)),
         #[cfg(feature = "xz")]
         Comp::Lzma => {
-            let s = liblzma::stream::Stream::new_lzma_decoder(u64::MAX)
-                .map_err(io::Error::other)?;
+            let s =
+                liblzma::stream::Stream::new_lzma_decoder(u64::MAX).map_err(io::Error::other)?;
             Box::new(liblzma::read::XzDecoder::new_stream(src, s))
         }
         #[cfg(feature = "zstd")]
@@ -403,10 +403,9 @@ impl Output {
             Comp::Xz => Sink::Xz(liblzma::write::XzEncoder::new(f, 6)),
             #[cfg(feature = "xz")]
             Comp::Lzma => {
-                let opts = liblzma::stream::LzmaOptions::new_preset(6)
-                    .map_err(io::Error::other)?;
-                let s = liblzma::stream::Stream::new_lzma_encoder(&opts)
-                    .map_err(io::Error::other)?;
+                let opts = liblzma::stream::LzmaOptions::new_preset(6).map_err(io::Error::other)?;
+                let s =
+                    liblzma::stream::Stream::new_lzma_encoder(&opts).map_err(io::Error::other)?;
                 Sink::Xz(liblzma::write::XzEncoder::new_stream(f, s))
             }
             #[cfg(feature = "zstd")]

@@ -13,8 +13,11 @@
 //! Archives are padded to GNU's 10240-byte records.
 //!
 //! Deviations: a member name with a `..` component is skipped with a warning and exit 1
-//! (GNU's rule; BusyBox strips the prefix instead). `RBOX_TAR_NO_OPENAT2=1` forces the
-//! openat2-less resolver (for tests of old kernels).
+//! (GNU's rule; BusyBox strips the prefix instead). A wildcard operand that matched members
+//! is not reported "not found in archive" (BusyBox 1.35 does, looking the operand up among
+//! the matched names); every operand that matched nothing is reported, not only the first.
+//! Directory times are restored after their contents (BusyBox leaves them at "now").
+//! `RBOX_TAR_NO_OPENAT2=1` forces the openat2-less resolver (for tests of old kernels).
 
 mod create;
 mod extract;
@@ -320,10 +323,11 @@ fn parse_date(s: &[u8]) -> Option<i64> {
 
 // ---- listing ----
 
+/// Listing output. As in BusyBox, `--numeric-owner` does not change it: the names stored
+/// in the archive are shown, the ids only where no name is stored.
 pub struct Listing {
     pub out: Out,
     pub verbose: u8,
-    numeric: bool,
 }
 
 fn mode_string(kind: u8, mode: u32) -> [u8; 10] {
@@ -358,12 +362,8 @@ fn mode_string(kind: u8, mode: u32) -> [u8; 10] {
 }
 
 impl Listing {
-    pub fn new(out: Out, verbose: u8, numeric: bool) -> Listing {
-        Listing {
-            out,
-            verbose,
-            numeric,
-        }
+    pub fn new(out: Out, verbose: u8) -> Listing {
+        Listing { out, verbose }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -383,13 +383,13 @@ impl Listing {
         let o = &mut self.out;
         o.put(&mode_string(kind, mode));
         o.byte(b' ');
-        if user.is_empty() || self.numeric {
+        if user.is_empty() {
             o.put(uid.to_string().as_bytes());
         } else {
             o.put(user);
         }
         o.byte(b'/');
-        if group.is_empty() || self.numeric {
+        if group.is_empty() {
             o.put(gid.to_string().as_bytes());
         } else {
             o.put(group);
@@ -851,7 +851,7 @@ fn create(o: &Opts, file: Option<OsString>, comp: Comp, ops: Vec<Op>) -> i32 {
     } else {
         Out::stdout()
     };
-    let mut c = create::Creator::new(o, out, Listing::new(list_out, o.verbose, o.numeric_owner));
+    let mut c = create::Creator::new(o, out, Listing::new(list_out, o.verbose));
     c.archive = archive_id;
     let mut fatal = false;
     for op in &ops {
@@ -934,7 +934,7 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
     // Verbosity: `t` lists long with -v; `x` prints names with -v, long with -vv.
     let level = if extract { o.verbose } else { o.verbose + 1 };
     let list_fd = if extract && o.to_stdout { 2 } else { 1 };
-    let mut listing = Listing::new(Out::to_fd(list_fd), level, o.numeric_owner);
+    let mut listing = Listing::new(Out::to_fd(list_fd), level);
     let mut data_out = if list_fd == 2 {
         Some(Out::stdout())
     } else {
