@@ -200,20 +200,22 @@ impl<'a> Extractor<'a> {
     }
 
     /// The directory holding the last component of `c`, creating missing parents if asked.
-    fn parent(&mut self, c: &[&[u8]], create: bool) -> io::Result<OwnedFd> {
+    /// The fd stays owned by the extractor (valid until the next call).
+    fn parent(&mut self, c: &[&[u8]], create: bool) -> io::Result<RawFd> {
         let dirs = &c[..c.len().saturating_sub(1)];
         if dirs.is_empty() {
-            return dup(self.root.as_raw_fd());
+            return Ok(self.root.as_raw_fd());
         }
         let path = join(dirs);
         if let Some((p, fd)) = &self.cache {
             if *p == path {
-                return dup(fd.as_raw_fd());
+                return Ok(fd.as_raw_fd());
             }
         }
         let fd = self.resolve_dir(dirs, create)?;
-        self.cache = Some((path, dup(fd.as_raw_fd())?));
-        Ok(fd)
+        let raw = fd.as_raw_fd();
+        self.cache = Some((path, fd));
+        Ok(raw)
     }
 
     fn resolve_dir(&mut self, dirs: &[&[u8]], create: bool) -> io::Result<OwnedFd> {
@@ -364,14 +366,13 @@ impl<'a> Extractor<'a> {
             return Ok(());
         }
         let path = join(&c);
-        let parent = match self.parent(&c, true) {
+        let pfd = match self.parent(&c, true) {
             Ok(p) => p,
             Err(er) => {
                 self.fail(&path, "can't create directory for ", &er);
                 return Ok(());
             }
         };
-        let pfd = parent.as_raw_fd();
         let Some(base) = c.last().copied() else {
             return Ok(());
         };
@@ -599,7 +600,10 @@ impl<'a> Extractor<'a> {
         if join(&tc) == path {
             return Ok(());
         }
-        let tp = self.parent(&tc, false)?;
+        // The member's own parent must outlive the lookup of the target's.
+        let own_parent = dup(pfd)?;
+        let pfd = own_parent.as_raw_fd();
+        let tp = dup(self.parent(&tc, false)?)?;
         let tb = cstr(tc.last().copied().unwrap_or(b"."))?;
         let b = cstr(base)?;
         // SAFETY: valid C strings and fds.
