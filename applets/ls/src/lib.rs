@@ -221,6 +221,8 @@ struct Opts {
     time_given: bool,
     ss: bool,
     t: bool,
+    /// --sort=time (GNU): nanoseconds count.
+    tns: bool,
     v: bool,
     xx: bool,
     u_none: bool,
@@ -355,6 +357,17 @@ fn utf8_locale() -> bool {
     false
 }
 
+fn c_time_locale() -> bool {
+    for var in ["LC_ALL", "LC_TIME", "LANG"] {
+        if let Some(v) = std::env::var_os(var) {
+            if !v.is_empty() {
+                return v == "C" || v == "POSIX";
+            }
+        }
+    }
+    true
+}
+
 /// `--block-size=SIZE`: a number with an optional unit (K, KB, KiB, M, ...).
 fn parse_block_size(s: &[u8]) -> Option<Size> {
     match s {
@@ -446,6 +459,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         time_given: false,
         ss: false,
         t: false,
+        tns: false,
         v: false,
         xx: false,
         u_none: false,
@@ -677,6 +691,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
                 };
                 o.u_none = w == 0;
                 o.t = w == 1;
+                o.tns = w == 1;
                 o.ss = w == 2;
                 o.xx = w == 3;
                 o.v = w == 4;
@@ -703,8 +718,13 @@ pub fn main(argv: Vec<OsString>) -> i32 {
             }
             O_TIME_STYLE => {
                 let mut s = vb;
-                while let Some(rest) = s.strip_prefix(b"posix-") {
-                    s = rest;
+                if let Some(rest) = s.strip_prefix(b"posix-") {
+                    // GNU: in the POSIX locale a posix- style is the locale's default.
+                    if c_time_locale() {
+                        s = b"locale";
+                    } else {
+                        s = rest;
+                    }
                 }
                 o.style = Some(if let Some(f) = s.strip_prefix(b"+") {
                     match f.iter().position(|&b| b == b'\n') {
@@ -1282,7 +1302,11 @@ impl Ls {
         let d = if o.ss {
             b.size.cmp(&a.size)
         } else if o.t {
-            b.sec.cmp(&a.sec)
+            if o.tns {
+                (b.sec, b.nsec).cmp(&(a.sec, a.nsec))
+            } else {
+                b.sec.cmp(&a.sec)
+            }
         } else if o.v {
             util::verscmp(na, nb)
         } else if o.xx {
@@ -1637,7 +1661,21 @@ impl Ls {
             let want_mode = self.indicator() != Ind::None || !matches!(self.colors, Colors::None);
             let mut colored = false;
             if want_mode {
-                let tm = self.target_mode(lst.at, cname);
+                // GNU stats a link target for its colour only when LS_COLORS needs it.
+                let gnu_skip = match &self.colors {
+                    Colors::Gnu(g) => {
+                        !(g.link_target
+                            || g.is_set(color::OR)
+                            || g.is_set(color::MI)
+                            || matches!(self.indicator(), Ind::FileType | Ind::Classify))
+                    }
+                    _ => false,
+                };
+                let tm = if gnu_skip {
+                    0
+                } else {
+                    self.target_mode(lst.at, cname)
+                };
                 append = self.append_char(tm);
                 let missing = tm == 0;
                 colored = match &self.colors {
