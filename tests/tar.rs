@@ -1281,3 +1281,116 @@ fn busybox_archives_extract() {
     ok(&run(&mut c));
     assert_same_tree_but_dir_times(&w.path().join("t"), &y.join("t"));
 }
+
+fn bsdtar(dir: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new("/usr/bin/bsdtar");
+    c.args(args)
+        .current_dir(dir)
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC");
+    run(&mut c)
+}
+
+/// bsdtar (Debian's libarchive-tools) reads ours and we read its, for each compressor.
+#[test]
+fn round_trip_bsdtar() {
+    let Some(f) = tar() else { return };
+    if common::system_program("bsdtar").is_none() {
+        return;
+    }
+    let w = scratch();
+    make_tree(w.path());
+    for (flag, ext) in COMPRESSORS {
+        let ours = format!("r.{ext}");
+        let theirs = format!("b.{ext}");
+        let mut a = vec!["-c"];
+        if !flag.is_empty() {
+            a.push(flag);
+        }
+        let mut ra = a.clone();
+        ra.extend(["-f", &ours, "t"]);
+        ok(&rtar(f, w.path(), &ra));
+        let mut ba = a.clone();
+        ba.extend(["-f", &theirs, "t"]);
+        ok(&bsdtar(w.path(), &ba));
+        let o1 = w.path().join(format!("bsd-x-{ext}"));
+        fs::create_dir(&o1).unwrap();
+        ok(&bsdtar(&o1, &["-x", "-f", &format!("../{ours}")]));
+        assert_same_tree(&w.path().join("t"), &o1.join("t"));
+        let o2 = w.path().join(format!("rbox-x-{ext}"));
+        fs::create_dir(&o2).unwrap();
+        ok(&rtar(f, &o2, &["-x", "-f", &format!("../{theirs}")]));
+        assert_same_tree(&w.path().join("t"), &o2.join("t"));
+    }
+}
+
+fn make_sparse(p: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut fh = fs::File::create(p).unwrap();
+    fh.write_all(b"start").unwrap();
+    fh.seek(SeekFrom::Start(5 << 30)).unwrap();
+    fh.write_all(b"middle").unwrap();
+    fh.set_len(10 << 30).unwrap();
+}
+
+fn check_sparse(p: &Path, what: &str) {
+    use std::io::{Read, Seek, SeekFrom};
+    let md = fs::metadata(p).unwrap();
+    assert_eq!(md.len(), 10 << 30, "{what}");
+    assert!(
+        md.blocks() < 1024,
+        "{what}: not sparse on disk: {} blocks",
+        md.blocks()
+    );
+    let mut fh = fs::File::open(p).unwrap();
+    let mut b = [0u8; 6];
+    fh.read_exact(&mut b[..5]).unwrap();
+    assert_eq!(&b[..5], b"start");
+    fh.seek(SeekFrom::Start(5 << 30)).unwrap();
+    fh.read_exact(&mut b).unwrap();
+    assert_eq!(&b, b"middle", "{what}");
+}
+
+/// A 10 GiB sparse file: archived as a sparse member (pax 1.0 by default, old GNU 'S' with
+/// --format=gnu), extracted sparse by GNU tar, bsdtar and us.
+#[test]
+fn sparse_round_trip() {
+    let Some(f) = tar() else { return };
+    if gnu_tar().is_none() {
+        return;
+    }
+    let w = scratch();
+    make_sparse(&w.path().join("sp"));
+    for fmt in ["--format=pax", "--format=gnu"] {
+        ok(&rtar(f, w.path(), &["-cf", "s.tar", fmt, "sp"]));
+        assert!(
+            fs::metadata(w.path().join("s.tar")).unwrap().len() < 1 << 20,
+            "{fmt}"
+        );
+        let l = gtar(w.path(), &["tvf", "s.tar"]);
+        ok(&l);
+        assert!(
+            stdout(&l).contains(" 10737418240 "),
+            "{fmt}: {}",
+            stdout(&l)
+        );
+        assert!(stdout(&l).ends_with(" sp\n"), "{fmt}: {}", stdout(&l));
+        let mut readers: Vec<(&str, Box<dyn Fn(&Path) -> Output>)> = vec![
+            ("gnu", Box::new(|d: &Path| gtar(d, &["xf", "../s.tar"]))),
+            ("rbox", Box::new(|d: &Path| rtar(f, d, &["xf", "../s.tar"]))),
+        ];
+        if Path::new("/usr/bin/bsdtar").exists() {
+            readers.push((
+                "bsdtar",
+                Box::new(|d: &Path| bsdtar(d, &["xf", "../s.tar"])),
+            ));
+        }
+        for (who, x) in readers {
+            let d = w.path().join("x");
+            let _ = fs::remove_dir_all(&d);
+            fs::create_dir(&d).unwrap();
+            ok(&x(&d));
+            check_sparse(&d.join("sp"), &format!("{fmt} read by {who}"));
+        }
+    }
+}

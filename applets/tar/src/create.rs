@@ -41,6 +41,42 @@ fn lstat(path: &[u8], follow: bool) -> io::Result<libc::stat> {
     }
 }
 
+/// The data segments of a file with holes (SEEK_DATA/SEEK_HOLE); None when it has none
+/// or the file system cannot tell. A hole at the end is marked by an empty last segment,
+/// as GNU tar writes it.
+fn data_map(fd: i32, size: u64) -> Option<Vec<(u64, u64)>> {
+    let mut map = Vec::new();
+    let mut pos: u64 = 0;
+    while pos < size {
+        // SAFETY: plain lseek calls on our own fd.
+        let data = unsafe { libc::lseek(fd, pos as libc::off_t, libc::SEEK_DATA) };
+        if data < 0 {
+            break; // ENXIO: only a hole is left.
+        }
+        let hole = unsafe { libc::lseek(fd, data, libc::SEEK_HOLE) };
+        if hole < 0 {
+            return None;
+        }
+        let (d, h) = (data as u64, (hole as u64).min(size));
+        if h > d {
+            map.push((d, h - d));
+        }
+        pos = h.max(d + 1);
+        if map.len() > 1 << 20 {
+            return None;
+        }
+    }
+    // SAFETY: as above.
+    unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+    if map.len() == 1 && map[0] == (0, size) {
+        return None;
+    }
+    if map.last().is_none_or(|&(o, l)| o + l < size) {
+        map.push((size, 0));
+    }
+    Some(map)
+}
+
 /// What goes into one header.
 pub struct Meta<'b> {
     pub name: &'b [u8],
@@ -55,6 +91,8 @@ pub struct Meta<'b> {
     pub gname: Vec<u8>,
     pub major: u32,
     pub minor: u32,
+    /// Data segments of a sparse file.
+    pub sparse: Option<&'b [(u64, u64)]>,
 }
 
 impl<'a> Creator<'a> {
@@ -152,6 +190,7 @@ impl<'a> Creator<'a> {
             }
         }
         let mut file = None;
+        let mut sparse: Option<Vec<(u64, u64)>> = None;
         if kind == header::REG {
             match std::fs::File::open(OsStr::from_bytes(path)) {
                 Ok(f) => file = Some(f),
@@ -165,6 +204,13 @@ impl<'a> Creator<'a> {
                 }
             }
             size = st.st_size as u64;
+            // Fewer blocks than the size needs: look for holes.
+            if self.o.format != Format::Ustar && (st.st_blocks as u64) * 512 < size {
+                if let Some(f) = &file {
+                    use std::os::fd::AsRawFd;
+                    sparse = data_map(f.as_raw_fd(), size);
+                }
+            }
         }
         let (uid, gid, uname, gname) = self.owner(&st);
         let meta = Meta {
@@ -180,6 +226,7 @@ impl<'a> Creator<'a> {
             gname,
             major: libc::major(st.st_rdev),
             minor: libc::minor(st.st_rdev),
+            sparse: sparse.as_deref(),
         };
         if !self.write_header(&meta)? {
             return Ok(());
@@ -187,24 +234,34 @@ impl<'a> Creator<'a> {
         self.listing.created(&meta);
         if let Some(f) = file {
             use std::os::fd::AsRawFd;
-            let got = match self.out.copy_from_fd(f.as_raw_fd(), size) {
-                Ok(g) => g,
-                Err(e) if e.raw_os_error().is_some() && e.raw_os_error() != Some(libc::EPIPE) => {
-                    // A read error: the output is fine; keep the archive consistent.
-                    err::report(A, &[path, err::reason(&e).as_bytes()]);
-                    self.status = 1;
-                    0
-                }
-                Err(e) => return Err(e),
+            let fd = f.as_raw_fd();
+            let segments = match &sparse {
+                Some(map) => map.clone(),
+                None => vec![(0, size)],
             };
-            if got < size {
-                let mut m = path.to_vec();
-                m.extend_from_slice(
-                    format!(": file shrank by {} bytes; padding with zeros", size - got).as_bytes(),
-                );
-                err::report(A, &[&m]);
-                self.status = 1;
-                self.out.zeros(size - got)?;
+            for (off, len) in segments {
+                if sparse.is_some() {
+                    // SAFETY: plain lseek on our own fd.
+                    unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_SET) };
+                }
+                let got = match self.out.copy_from_fd(fd, len)? {
+                    Ok(g) => g,
+                    Err(e) => {
+                        err::report(A, &[path, err::reason(&e).as_bytes()]);
+                        self.status = 1;
+                        0
+                    }
+                };
+                if got < len {
+                    let mut m = path.to_vec();
+                    m.extend_from_slice(
+                        format!(": file shrank by {} bytes; padding with zeros", len - got)
+                            .as_bytes(),
+                    );
+                    err::report(A, &[&m]);
+                    self.status = 1;
+                    self.out.zeros(len - got)?;
+                }
             }
             self.out.pad_block()?;
         }
@@ -282,19 +339,56 @@ impl<'a> Creator<'a> {
         let gnu = self.o.format == Format::Gnu;
         let mut h = [0u8; BLOCK];
         let mut pax: Vec<u8> = Vec::new();
+        // A sparse file: pax format 1.0 (the map leads the data) or old GNU 'S' headers.
+        let mut size = m.size;
+        let mut map_text = Vec::new();
+        let mut sparse_name = Vec::new();
+        let name: &[u8] = match m.sparse {
+            Some(map) => {
+                let data: u64 = map.iter().map(|s| s.1).sum();
+                size = data;
+                if !gnu {
+                    map_text.extend_from_slice(format!("{}\n", map.len()).as_bytes());
+                    for (o, l) in map {
+                        map_text.extend_from_slice(format!("{o}\n{l}\n").as_bytes());
+                    }
+                    let padded = map_text.len().div_ceil(BLOCK) * BLOCK;
+                    map_text.resize(padded, 0);
+                    size = data + padded as u64;
+                    header::pax_record(&mut pax, b"GNU.sparse.major", b"1");
+                    header::pax_record(&mut pax, b"GNU.sparse.minor", b"0");
+                    header::pax_record(&mut pax, b"GNU.sparse.name", m.name);
+                    header::pax_record(
+                        &mut pax,
+                        b"GNU.sparse.realsize",
+                        m.size.to_string().as_bytes(),
+                    );
+                    let base = match m.name.iter().rposition(|&c| c == b'/') {
+                        Some(i) => &m.name[i + 1..],
+                        None => m.name,
+                    };
+                    sparse_name.extend_from_slice(b"GNUSparseFile.0/");
+                    sparse_name.extend_from_slice(&base[..base.len().min(80)]);
+                    &sparse_name
+                } else {
+                    m.name
+                }
+            }
+            None => m.name,
+        };
         // Name.
-        match header::ustar_split(m.name) {
+        match header::ustar_split(name) {
             Some((prefix, name)) if !gnu || prefix.is_empty() => {
                 header::put_str(&mut h, 0, 100, name);
                 header::put_str(&mut h, 345, 500, prefix);
             }
             _ => {
                 if gnu {
-                    self.gnu_long(header::GNU_LONGNAME, m.name)?;
+                    self.gnu_long(header::GNU_LONGNAME, name)?;
                 } else {
-                    header::pax_record(&mut pax, b"path", m.name);
+                    header::pax_record(&mut pax, b"path", name);
                 }
-                header::put_str(&mut h, 0, 100, m.name);
+                header::put_str(&mut h, 0, 100, name);
             }
         }
         if !header::put_str(&mut h, 157, 257, m.link) {
@@ -312,9 +406,36 @@ impl<'a> Creator<'a> {
         };
         num(&mut h, &mut pax, 108, 116, m.uid as i64, b"uid");
         num(&mut h, &mut pax, 116, 124, m.gid as i64, b"gid");
-        num(&mut h, &mut pax, 124, 136, m.size as i64, b"size");
+        num(&mut h, &mut pax, 124, 136, size as i64, b"size");
         num(&mut h, &mut pax, 136, 148, m.mtime, b"mtime");
         h[156] = m.kind;
+        let mut ext_blocks: Vec<[u8; BLOCK]> = Vec::new();
+        if let (true, Some(map)) = (gnu, m.sparse) {
+            h[156] = header::GNU_SPARSE;
+            header::put_num(&mut h, 483, 495, m.size as i64, true);
+            let mut it = map.iter();
+            for i in 0..4 {
+                if let Some(&(o, l)) = it.next() {
+                    header::put_num(&mut h, 386 + i * 24, 398 + i * 24, o as i64, true);
+                    header::put_num(&mut h, 398 + i * 24, 410 + i * 24, l as i64, true);
+                }
+            }
+            let rest: Vec<_> = it.collect();
+            for (ci, chunk) in rest.chunks(21).enumerate() {
+                let mut x = [0u8; BLOCK];
+                for (i, &&(o, l)) in chunk.iter().enumerate() {
+                    header::put_num(&mut x, i * 24, i * 24 + 12, o as i64, true);
+                    header::put_num(&mut x, i * 24 + 12, i * 24 + 24, l as i64, true);
+                }
+                if (ci + 1) * 21 < rest.len() {
+                    x[504] = 1;
+                }
+                ext_blocks.push(x);
+            }
+            if !ext_blocks.is_empty() {
+                h[482] = 1;
+            }
+        }
         if gnu {
             h[257..265].copy_from_slice(b"ustar  \0");
         } else {
@@ -367,6 +488,10 @@ impl<'a> Creator<'a> {
             self.out.pad_block()?;
         }
         self.out.put(&h)?;
+        for x in &ext_blocks {
+            self.out.put(x)?;
+        }
+        self.out.put(&map_text)?;
         Ok(true)
     }
 

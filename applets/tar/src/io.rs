@@ -462,7 +462,8 @@ impl Output {
     }
 
     /// Copies up to `n` bytes from `src` into the archive; returns how many (less at EOF).
-    pub fn copy_from_fd(&mut self, src: RawFd, n: u64) -> io::Result<u64> {
+    /// The outer error is a write error (fatal); the inner one a read error of `src`.
+    pub fn copy_from_fd(&mut self, src: RawFd, n: u64) -> io::Result<Result<u64, io::Error>> {
         let mut done = 0u64;
         if let Some(out) = self.plain_fd {
             if n >= 64 * 1024 {
@@ -486,7 +487,7 @@ impl Output {
                         continue;
                     }
                     if r == 0 {
-                        return Ok(done);
+                        return Ok(Ok(done));
                     }
                     break;
                 }
@@ -509,7 +510,7 @@ impl Output {
                 Ok(k) => k,
                 Err(e) => {
                     self.buf.truncate(l);
-                    return Err(e);
+                    return Ok(Err(e));
                 }
             };
             self.buf.truncate(l + k);
@@ -519,7 +520,7 @@ impl Output {
             done += k as u64;
             self.total += k as u64;
         }
-        Ok(done)
+        Ok(Ok(done))
     }
 
     /// Two zero blocks, padding to a full record, then the compressor's trailer.
