@@ -51,7 +51,10 @@ pub struct Farm {
 
 impl Farm {
     fn install(exe: &Path, args: &[&str]) -> Farm {
-        let dir = tempfile::Builder::new().prefix("rbox-farm").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("rbox-farm")
+            .tempdir()
+            .unwrap();
         let bin = dir.path().join("bin");
         let home = dir.path().join("home");
         std::fs::create_dir_all(&bin).unwrap();
@@ -59,8 +62,16 @@ impl Farm {
         let st = Command::new(exe).args(args).arg(&bin).status().unwrap();
         assert!(st.success(), "{} {:?} failed", exe.display(), args);
         let list = Command::new(exe).arg("--list").output().unwrap();
-        let applets = String::from_utf8_lossy(&list.stdout).lines().map(String::from).collect();
-        Farm { dir, bin, home, applets }
+        let applets = String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        Farm {
+            dir,
+            bin,
+            home,
+            applets,
+        }
     }
 
     pub fn has(&self, applet: &str) -> bool {
@@ -80,7 +91,10 @@ impl Farm {
     }
 
     pub fn env(&self, c: &mut Command) {
-        let path = format!("{}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", self.bin.display());
+        let path = format!(
+            "{}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+            self.bin.display()
+        );
         c.env_clear()
             .env("PATH", path)
             .env("LC_ALL", "C")
@@ -110,7 +124,10 @@ pub fn applet(applet: &str) -> Option<&'static Farm> {
     if f.has(applet) {
         Some(f)
     } else {
-        skip(&format!("applet {applet} is not compiled into {}", rbox_bin().display()));
+        skip(&format!(
+            "applet {applet} is not compiled into {}",
+            rbox_bin().display()
+        ));
         None
     }
 }
@@ -121,7 +138,9 @@ pub fn pair(applet: &str) -> Option<(&'static Farm, &'static Farm)> {
     match busybox() {
         Some(bb) if bb.has(applet) => Some((ours, bb)),
         _ => {
-            skip(&format!("reference busybox with {applet} not found (run .ci/setup)"));
+            skip(&format!(
+                "reference busybox with {applet} not found (run .ci/setup)"
+            ));
             None
         }
     }
@@ -135,14 +154,18 @@ pub fn system_program(name: &str) -> Option<PathBuf> {
             return Some(p);
         }
     }
-    skip(&format!("reference program {name} not installed (run .ci/setup)"));
+    skip(&format!(
+        "reference program {name} not installed (run .ci/setup)"
+    ));
     None
 }
 
 /// Runs a command to completion with `input` on stdin.
 pub fn run_with_input(c: &mut Command, input: &[u8]) -> Output {
     use std::io::Write;
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let data = input.to_vec();
@@ -181,7 +204,10 @@ pub fn same_as_busybox(ours: &Farm, bb: &Farm, applet: &str, args: &[&str], cwd:
     let mut b = bb.cmd(applet);
     b.args(args).current_dir(cwd);
     let (ra, rb) = (Result::from(run(&mut a)), Result::from(run(&mut b)));
-    assert_eq!(ra, rb, "{applet} {args:?}: rbox (left) differs from busybox (right)");
+    assert_eq!(
+        ra, rb,
+        "{applet} {args:?}: rbox (left) differs from busybox (right)"
+    );
 }
 
 /// Bytes of an OsStr, for building arguments that are not UTF-8.
