@@ -280,7 +280,7 @@ struct Ls {
     /// Width for -m (GNU: terminal width, or -w).
     line_len: usize,
     colors: Colors,
-    gnu_color_used: bool,
+    gnu_color_used: std::cell::Cell<bool>,
     utf8: bool,
     dbuf: Vec<u8>,
     line: Vec<u8>,
@@ -288,6 +288,9 @@ struct Ls {
     active: Vec<(u64, u64)>,
     /// A write error met while flushing early (before an error message).
     werr: Option<std::io::Error>,
+    /// The last owner and group looked up, with the text shown for them.
+    ucache: (Option<u32>, Vec<u8>),
+    gcache: (Option<u32>, Vec<u8>),
 }
 
 fn usage_error(msg: &str) -> i32 {
@@ -877,12 +880,14 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         width,
         line_len,
         colors,
-        gnu_color_used: false,
+        gnu_color_used: std::cell::Cell::new(false),
         utf8: utf8_locale(),
         dbuf: Vec::new(),
         line: Vec::with_capacity(256),
         active: Vec::new(),
         werr: None,
+        ucache: (None, Vec::new()),
+        gcache: (None, Vec::new()),
     };
     let dot = std::ffi::OsStr::new(".");
     if operands.is_empty() {
@@ -1428,34 +1433,33 @@ impl Ls {
             Colors::None => false,
             Colors::Bb => {
                 let (a, f) = color::bb(mode);
-                line.extend_from_slice(format!("\x1b[{a};{f}m").as_bytes());
+                line.extend_from_slice(b"\x1b[");
+                time::push_pad(line, i64::from(a), 0, b' ');
+                line.push(b';');
+                time::push_pad(line, i64::from(f), 0, b' ');
+                line.push(b'm');
                 true
             }
             Colors::Gnu(g) => {
                 let seq = match g.pick(name, mode, link_ok, nlink, missing) {
-                    Some(s) => s.to_vec(),
+                    Some(s) => s,
                     None => return false,
                 };
-                let g = match &self.colors {
-                    Colors::Gnu(g) => g,
-                    _ => return false,
-                };
-                let lc = g.ind[color::LC].clone().unwrap_or_default();
-                let rc = g.ind[color::RC].clone().unwrap_or_default();
-                if !self.gnu_color_used {
-                    self.gnu_color_used = true;
+                let lc = g.ind[color::LC].as_deref().unwrap_or(b"");
+                let rc = g.ind[color::RC].as_deref().unwrap_or(b"");
+                if !self.gnu_color_used.replace(true) {
                     match &g.ind[color::EC] {
                         Some(ec) => line.extend_from_slice(ec),
                         None => {
-                            line.extend_from_slice(&lc);
+                            line.extend_from_slice(lc);
                             line.extend_from_slice(g.ind[color::RS].as_deref().unwrap_or(b""));
-                            line.extend_from_slice(&rc);
+                            line.extend_from_slice(rc);
                         }
                     }
                 }
-                line.extend_from_slice(&lc);
-                line.extend_from_slice(&seq);
-                line.extend_from_slice(&rc);
+                line.extend_from_slice(lc);
+                line.extend_from_slice(seq);
+                line.extend_from_slice(rc);
                 true
             }
         }
@@ -1478,7 +1482,7 @@ impl Ls {
 
     fn finish_colors(&mut self) {
         if let Colors::Gnu(g) = &self.colors {
-            if self.gnu_color_used {
+            if self.gnu_color_used.get() {
                 let lc = g.ind[color::LC].as_deref().unwrap_or(b"");
                 let rc = g.ind[color::RC].as_deref().unwrap_or(b"");
                 if !(lc == b"\x1b[" && rc == b"m") {
@@ -1591,25 +1595,35 @@ impl Ls {
             let show_group = !(self.o.o || self.o.gg);
             if self.o.n {
                 if show_owner {
-                    pad_right(line, e.uid.to_string().as_bytes(), 8, usize::MAX);
+                    let start = line.len();
+                    time::push_pad(line, i64::from(e.uid), 0, b' ');
+                    pad_to(line, start, 8);
                 }
                 if show_group {
-                    pad_right(line, e.gid.to_string().as_bytes(), 8, usize::MAX);
+                    let start = line.len();
+                    time::push_pad(line, i64::from(e.gid), 0, b' ');
+                    pad_to(line, start, 8);
                 }
             } else {
                 if show_owner {
-                    let u = match self.names.user(e.uid) {
-                        Some(n) => n.to_vec(),
-                        None => e.uid.to_string().into_bytes(),
-                    };
-                    pad_right(line, &u, 8, 8);
+                    if self.ucache.0 != Some(e.uid) {
+                        let n = match self.names.user(e.uid) {
+                            Some(n) => n.to_vec(),
+                            None => e.uid.to_string().into_bytes(),
+                        };
+                        self.ucache = (Some(e.uid), n);
+                    }
+                    pad_right(line, &self.ucache.1, 8, 8);
                 }
                 if show_group {
-                    let g = match self.names.group_name(e.gid) {
-                        Some(n) => n.to_vec(),
-                        None => e.gid.to_string().into_bytes(),
-                    };
-                    pad_right(line, &g, 8, 8);
+                    if self.gcache.0 != Some(e.gid) {
+                        let n = match self.names.group_name(e.gid) {
+                            Some(n) => n.to_vec(),
+                            None => e.gid.to_string().into_bytes(),
+                        };
+                        self.gcache = (Some(e.gid), n);
+                    }
+                    pad_right(line, &self.gcache.1, 8, 8);
                 }
             }
             if self.o.z {
@@ -1700,11 +1714,11 @@ impl Ls {
         match &self.o.style {
             Some(Style::Fmt(old, recent)) => {
                 let f = if time::gnu_recent(self.clock.now, e.sec) {
-                    recent.clone()
+                    recent
                 } else {
-                    old.clone()
+                    old
                 };
-                time::strftime(line, &f, e.sec, e.nsec);
+                time::strftime(line, f, e.sec, e.nsec);
                 line.push(b' ');
             }
             _ => {
@@ -1820,6 +1834,13 @@ pub fn layout(n: usize, cw: usize, width: usize) -> (usize, usize) {
     } else {
         (n, 1)
     }
+}
+
+fn pad_to(line: &mut Vec<u8>, start: usize, w: usize) {
+    while line.len() - start < w {
+        line.push(b' ');
+    }
+    line.push(b' ');
 }
 
 fn pad_right(line: &mut Vec<u8>, s: &[u8], w: usize, max: usize) {
