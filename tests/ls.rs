@@ -370,6 +370,27 @@ fn busybox_combinations() {
 }
 
 #[test]
+fn busybox_version_sort() {
+    let Some((ours, bb)) = common::pair("ls") else {
+        return;
+    };
+    let t = tempfile::Builder::new()
+        .prefix("rbox-ls")
+        .tempdir()
+        .unwrap();
+    let d = t.path();
+    for n in [
+        "000", "00", "01", "010", "09", "0", "1", "9", "10", "a2", "a10", "a02", "a1b", "a1",
+        "x1.2.10", "x1.2.9", "x1.10", "x1.9a", "x01.1", "y", "y0", "y00", "y.1", "y-1",
+    ] {
+        std::fs::write(d.join(n), b"").unwrap();
+    }
+    bb_case(ours, bb, d, &["-v"], Some(&[][..]), &[]);
+    bb_case(ours, bb, d, &["-vr"], Some(&["-v"][..]), &[]);
+    bb_case(ours, bb, d, &["-X"], None, &[]);
+}
+
+#[test]
 fn busybox_errors_and_statuses() {
     let Some((ours, bb)) = common::pair("ls") else {
         return;
@@ -737,4 +758,86 @@ fn terminal_behaviour() {
     )
     .unwrap_or_default();
     assert!(!a.contains(&0x1b));
+}
+
+/// Unreadable directories, as an unprivileged user (setpriv from util-linux): BusyBox's
+/// message, the rest still listed, status 1.
+#[test]
+fn unreadable_directories() {
+    let Some(_) = common::pair("ls") else {
+        return;
+    };
+    let Some(setpriv) = common::system_program("setpriv") else {
+        return;
+    };
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("unreadable_directories: needs root to switch users; not run");
+        return;
+    }
+    let Some(bb) = common::ref_busybox() else {
+        return;
+    };
+    let t = tempfile::Builder::new()
+        .prefix("rbox-ls")
+        .tempdir()
+        .unwrap();
+    let d = t.path();
+    chmod(d, 0o755);
+    for (sub, exe) in [("r", common::rbox_bin()), ("b", bb)] {
+        std::fs::create_dir(d.join(sub)).unwrap();
+        chmod(&d.join(sub), 0o755);
+        std::os::unix::fs::symlink(exe, d.join(sub).join("ls")).unwrap();
+    }
+    let data = d.join("data");
+    std::fs::create_dir_all(data.join("locked/inner")).unwrap();
+    std::fs::create_dir_all(data.join("open")).unwrap();
+    std::fs::write(data.join("open/f"), b"").unwrap();
+    chmod(&data, 0o755);
+    chmod(&data.join("locked"), 0o700);
+    for e in walk(&data) {
+        set_time(&e, OLD);
+    }
+    let run = |sub: &str, args: &[&str]| {
+        let mut c = Command::new(&setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(d.join(sub).join("ls"))
+            .args(args)
+            .current_dir(&data)
+            .env_clear()
+            .env("LC_ALL", "C")
+            .env("TZ", "UTC")
+            .env("PATH", "/usr/bin:/bin");
+        let o = common::run(&mut c);
+        (o.stdout, o.stderr, o.status.code())
+    };
+    for args in [
+        &[][..],
+        &["-R"],
+        &["-lR"],
+        &["locked", "open"],
+        &["-l", "locked"],
+    ] {
+        let a = run("r", args);
+        let b = run("b", args);
+        assert_eq!(
+            (
+                String::from_utf8_lossy(&a.0),
+                String::from_utf8_lossy(&a.1),
+                a.2
+            ),
+            (
+                String::from_utf8_lossy(&b.0),
+                String::from_utf8_lossy(&b.1),
+                b.2
+            ),
+            "ls {args:?} as nobody: rbox (left) differs from busybox (right)"
+        );
+    }
+    let a = run("r", &["-R"]);
+    assert_eq!(a.2, Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&a.1),
+        "ls: can't open './locked': Permission denied\n"
+    );
 }
