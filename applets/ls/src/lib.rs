@@ -1770,7 +1770,8 @@ impl Ls {
             line.clear();
             let mut column: usize = 0;
             let mut nexttab: usize = 0;
-            for nc in 0..cols {
+            // Columns past the last name print nothing; do not walk them (-w 2147483647).
+            for nc in 0..cols.min(ents.len()) {
                 let i = if self.o.x {
                     row * cols + nc
                 } else {

@@ -69,6 +69,7 @@ impl Default for Clock {
     }
 }
 
+#[allow(deprecated)] // libc::time_t: 64-bit on the targets we build
 fn libc_offset(t: i64) -> i64 {
     let tt = t as libc::time_t;
     // SAFETY: tm is plain data; localtime_r writes it and reads tt.
@@ -82,6 +83,7 @@ fn libc_offset(t: i64) -> i64 {
 }
 
 /// The libc broken-down time, for strftime(3).
+#[allow(deprecated)]
 pub fn libc_tm(t: i64) -> Option<libc::tm> {
     let tt = t as libc::time_t;
     // SAFETY: as above.
