@@ -57,9 +57,14 @@ impl Control {
         self.reply(ctx)
     }
 
-    /// BusyBox's wording: `unexpected server response to CMD: LINE`.
+    /// BusyBox's wording: `ftp login: LINE`, `bad response to RETR: LINE`, else
+    /// `unexpected server response to CMD: LINE`.
     fn fail(&self, what: &str) -> Fail {
-        let mut m = format!("unexpected server response to {what}: ").into_bytes();
+        let mut m = match what {
+            "USER" | "PASS" => b"ftp login: ".to_vec(),
+            "RETR" => b"bad response to RETR: ".to_vec(),
+            _ => format!("unexpected server response to {what}: ").into_bytes(),
+        };
         m.extend_from_slice(&self.last);
         Fail::new(m)
     }

@@ -32,7 +32,7 @@ mod url;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -560,6 +560,7 @@ impl Ctx {
         self.log.write(&v);
     }
 
+    #[cfg_attr(not(feature = "https"), allow(dead_code))]
     fn warn(&mut self, msg: &str) {
         if !self.o.quiet {
             self.error(format!("warning: {msg}").as_bytes());
@@ -736,6 +737,7 @@ impl Ctx {
         }
         req.extend_from_slice(b"\r\n");
         tcp.write_all(&req).map_err(|e| self.io_fail(&e))?;
+        use std::io::Read;
         // Read the reply a byte at a time: nothing after it may be consumed (TLS follows).
         let mut head = Vec::new();
         let mut b = [0u8; 1];
@@ -883,7 +885,7 @@ impl Ctx {
         loop {
             let (conn, proxy) = self.open(&req.url)?;
             if req.url.scheme == Scheme::Ftp && proxy.is_none() {
-                let Conn::Tcp(tcp) = conn else {
+                let Some(tcp) = conn.into_tcp() else {
                     return Err(Fail::new("ftp over TLS is not supported"));
                 };
                 return ftp::fetch(self, tcp, &req.url, target, resume);

@@ -88,6 +88,17 @@ pub enum Conn {
     Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
+impl Conn {
+    /// The plain TCP stream, if this is not TLS.
+    pub fn into_tcp(self) -> Option<TcpStream> {
+        match self {
+            Conn::Tcp(s) => Some(s),
+            #[cfg(feature = "https")]
+            Conn::Tls(_) => None,
+        }
+    }
+}
+
 impl Read for Conn {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
