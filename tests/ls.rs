@@ -440,16 +440,38 @@ fn busybox_odd_names() {
     let t = fixture(true);
     let d = t.path();
     for args in [
-        &[][..],
-        &["-Q"],
-        &["-C"],
-        &["-x", "-w", "60"],
-        &["-l"],
+        &["-Q"][..],
         &["-CQ"],
-        &["-1F"],
+        &["-xQ", "-w", "60"],
+        &["-lQ"],
+        &["-1FQ"],
     ] {
         bb_case(ours, bb, d, args, None, &[]);
         bb_case(ours, bb, d, args, None, &[("LC_ALL", "C.UTF-8")]);
+    }
+}
+
+/// POSIX: without -q, names go to a pipe as they are (BusyBox would print '?' for
+/// non-printable bytes and for characters past U+02FF; on a terminal we do as it does).
+#[test]
+fn names_to_a_pipe_are_literal() {
+    let Some(ours) = common::applet("ls") else {
+        return;
+    };
+    let t = fixture_for(true, true);
+    let d = t.path();
+    gnu_case(ours, d, &[], &["-Q"], false, &[]);
+    gnu_case(ours, d, &["-1F"], &["-1"], false, &[]);
+    gnu_case(ours, d, &["-l"], &["-lQ"], true, &[]);
+    let mut c = ours.cmd("ls");
+    c.current_dir(d);
+    let o = common::run(&mut c);
+    for n in [
+        &b"new\nline\n"[..],
+        b"\n\xff\xfe\n",
+        "snow\u{2603}\n".as_bytes(),
+    ] {
+        assert!(o.stdout.windows(n.len()).any(|w| w == n), "{n:?}");
     }
 }
 
@@ -724,7 +746,7 @@ fn terminal_behaviour() {
             "stty cols 60 rows 20; {} --color=auto",
             vec![("TERM", "xterm"), ("LS_COLORS", "")],
         ),
-        ("stty cols 60 rows 20; {} | cat", vec![("TERM", "xterm")]),
+        ("stty cols 60 rows 20; {} -Q | cat", vec![("TERM", "xterm")]),
     ] {
         let a = in_pty(ours, &body.replace("{}", &ls_of(ours)), d, &env);
         let b = in_pty(bb, &body.replace("{}", &ls_of(bb)), d, &env);
@@ -758,6 +780,16 @@ fn terminal_behaviour() {
     )
     .unwrap_or_default();
     assert!(!a.contains(&0x1b));
+    // Into a pipe, even from a terminal, the names are written as they are (POSIX).
+    let a = in_pty(
+        ours,
+        &format!("{} | cat", ls_of(ours)),
+        d,
+        &[("TERM", "xterm")],
+    )
+    .unwrap_or_default();
+    let n = b"tab\there\n";
+    assert!(a.windows(n.len()).any(|w| w == n), "{a:?}");
 }
 
 /// Unreadable directories, as an unprivileged user (setpriv from util-linux): BusyBox's

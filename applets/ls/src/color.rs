@@ -277,6 +277,42 @@ mod tests {
     }
 
     #[test]
+    fn hostile_ls_colors_do_not_panic() {
+        for s in [
+            &b"\\"[..],
+            b"^",
+            b"*",
+            b"=",
+            b"di=\\x",
+            b"lc=\\777",
+            b"di=^",
+            b"di=^\x01",
+            b"*=:",
+            b"::::",
+            b"di=\\",
+            b"\xff\xfe=1",
+            b"ln=target:or=",
+            b"*.a=1:*.A=2:*.a=3",
+        ] {
+            if let Some(g) = Gnu::parse(s) {
+                let _ = g.pick(b"x.a", libc::S_IFREG | 0o644, true, 1, false);
+                let _ = g.pick(b"", 0, false, 0, true);
+                let _ = g.pick(b"l", libc::S_IFLNK | 0o777, false, 1, false);
+            }
+        }
+        // Later suffix entries win; the exact case is preferred.
+        let g = Gnu::parse(b"*.a=1:*.A=2:*.a=3").unwrap_or_else(|| panic!());
+        assert_eq!(
+            g.pick(b"x.a", libc::S_IFREG | 0o644, true, 1, false),
+            Some(&b"3"[..])
+        );
+        assert_eq!(
+            g.pick(b"x.A", libc::S_IFREG | 0o644, true, 1, false),
+            Some(&b"2"[..])
+        );
+    }
+
+    #[test]
     fn busybox_table() {
         assert_eq!(bb(libc::S_IFDIR | 0o755), (1, 34));
         assert_eq!(bb(libc::S_IFREG | 0o755), (1, 32));

@@ -5,6 +5,12 @@
 //! -B -I --hide --sort --time --time-style --si --block-size --indicator-style --file-type
 //! -Z`). Long listings always use BusyBox's fixed column widths, also with GNU's options.
 //!
+//! Where POSIX wins over BusyBox (portable scripts notice):
+//! - Without a quoting option, names go to a non-terminal as they are. BusyBox writes `?` for
+//!   every control byte, invalid UTF-8 byte and character past U+02FF even into a pipe, so
+//!   `ls | grep 日本` finds nothing; POSIX allows `-q` only as the default on a terminal.
+//!   On a terminal we print exactly what BusyBox prints.
+//!
 //! Deviations, on purpose:
 //! - `LS_COLORS` is parsed as GNU dircolors defines it (BusyBox only looks whether it is set);
 //!   without it, BusyBox's colour table is used. `NO_COLOR` (non-empty) turns off the
@@ -147,6 +153,8 @@ const LONG: &[LongOpt] = &[
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Quote {
+    /// No quoting option: Bb on a terminal, Literal otherwise (POSIX).
+    Default,
     /// BusyBox: non-printable characters as `?`, valid UTF-8 up to U+02FF kept.
     Bb,
     /// BusyBox -Q: as Bb, in double quotes with `"` and `\` escaped.
@@ -457,7 +465,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         ff: false,
         p: false,
         ind: None,
-        quote: Quote::Bb,
+        quote: Quote::Default,
         time: TimeSel::M,
         time_given: false,
         ss: false,
@@ -833,6 +841,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     if !o.l && o.time_given && !o.u_none {
         o.t = true;
     }
+    if o.quote == Quote::Default {
+        o.quote = if isatty(1) { Quote::Bb } else { Quote::Literal };
+    }
     if !(o.l || o.one || o.x || o.cc || o.m) {
         if isatty(1) {
             o.cc = true;
@@ -1071,16 +1082,13 @@ impl Ls {
         }
         if !dirs.is_empty() {
             self.sort(&mut dirs, &arena);
-            let paths: Vec<(Vec<u8>, u64, u64)> = dirs
-                .iter()
-                .map(|e| (nm(&arena, e).to_vec(), e.rdev_dev(), e.ino))
-                .collect();
+            let paths: Vec<Vec<u8>> = dirs.iter().map(|e| nm(&arena, e).to_vec()).collect();
             self.dirs(paths, files.is_empty(), show_dirname);
         }
     }
 
-    fn dirs(&mut self, paths: Vec<(Vec<u8>, u64, u64)>, mut first: bool, show: bool) {
-        for (path, _, _) in paths {
+    fn dirs(&mut self, paths: Vec<Vec<u8>>, mut first: bool, show: bool) {
+        for path in paths {
             if show || self.o.rec {
                 if !first {
                     self.out.byte(b'\n');
@@ -1153,13 +1161,13 @@ impl Ls {
             unsafe { libc::close(fd) };
         }
         if self.o.rec && !ents.is_empty() {
-            let subs: Vec<(Vec<u8>, u64, u64)> = ents
+            let subs: Vec<Vec<u8>> = ents
                 .iter()
                 .filter(|e| {
                     let n = nm(&arena, e);
                     is_dir(e.mode) && n != b"." && n != b".."
                 })
-                .map(|e| (join(path, nm(&arena, e)), 0, 0))
+                .map(|e| join(path, nm(&arena, e)))
                 .collect();
             drop(ents);
             drop(arena);
@@ -1354,9 +1362,10 @@ impl Ls {
         match self.o.quote {
             Quote::Literal => {
                 buf.extend_from_slice(name);
-                name.len()
+                // Columns: one per character, not per UTF-8 continuation byte.
+                name.iter().filter(|&&b| b & 0xc0 != 0x80).count()
             }
-            Quote::Bb => bb_printable(name, buf),
+            Quote::Bb | Quote::Default => bb_printable(name, buf),
             Quote::BbQ => {
                 let mut tmp = Vec::with_capacity(name.len());
                 let w = bb_printable(name, &mut tmp);
@@ -1817,12 +1826,6 @@ impl Ls {
         if !ents.is_empty() {
             self.out.byte(b'\n');
         }
-    }
-}
-
-impl Ent {
-    fn rdev_dev(&self) -> u64 {
-        0
     }
 }
 
