@@ -255,7 +255,6 @@ struct Opts {
 struct Ent {
     off: u32,
     len: u32,
-    stated: bool,
     /// lstat or stat mode (or from d_type when not stat'ed).
     mode: u32,
     /// The mode from lstat, when known (0 otherwise).
@@ -490,7 +489,6 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         backups: false,
     };
     let mut operands: Vec<&std::ffi::OsStr> = Vec::new();
-    let mut f_given = false;
     for item in Getopt::new(args, SHORT, LONG) {
         let (code, val) = match item {
             Ok(Item::Operand(s)) => {
@@ -602,7 +600,6 @@ pub fn main(argv: Vec<OsString>) -> i32 {
                 o.xx = false;
             }
             x if x == c(b'f') => {
-                f_given = true;
                 o.a = true;
                 o.u_none = true;
                 o.t = false;
@@ -833,7 +830,6 @@ pub fn main(argv: Vec<OsString>) -> i32 {
             _ => {}
         }
     }
-    let _ = f_given;
     // -d cancels -R; without -l, -c and -u sort by their time.
     if o.d {
         o.rec = false;
@@ -973,7 +969,6 @@ fn stat_into(
 
 #[allow(clippy::unnecessary_cast)] // the field types differ between targets
 fn fill(e: &mut Ent, st: &libc::stat, tsel: TimeSel) {
-    e.stated = true;
     e.mode = st.st_mode;
     e.ino = st.st_ino;
     e.nlink = st.st_nlink as u64;
@@ -1258,7 +1253,7 @@ impl Ls {
                     mode: mode_from_dtype(dtype),
                     ..Ent::default()
                 };
-                if !e.stated && !self.o.follow {
+                if !self.o.follow {
                     e.lmode = e.mode;
                 }
                 let want = need_stat
