@@ -1394,3 +1394,41 @@ fn sparse_round_trip() {
         }
     }
 }
+
+/// Inputs the fuzzer (applets/tar/fuzz) found: each must end with a message and status 1,
+/// within a bounded address space, without a panic.
+#[test]
+fn fuzz_regressions() {
+    let Some(f) = tar() else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tar");
+    let mut n = 0;
+    for e in fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if !p
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("fuzz-")
+        {
+            continue;
+        }
+        n += 1;
+        let mut c = Command::new("/bin/sh");
+        f.env(&mut c);
+        c.arg("-c")
+            .arg("ulimit -v 1000000; exec tar tvf \"$1\"")
+            .arg("sh")
+            .arg(&p);
+        let o = run(&mut c);
+        assert_eq!(o.status.code(), Some(1), "{}: {}", p.display(), stderr(&o));
+        assert!(
+            stderr(&o).starts_with("tar: "),
+            "{}: {}",
+            p.display(),
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{}", p.display());
+    }
+    assert!(n > 0);
+}

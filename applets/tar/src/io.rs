@@ -144,6 +144,11 @@ pub fn is_regular(fd: RawFd) -> bool {
     }
 }
 
+/// The most memory the xz and lzma decoders may take: a header asking for a larger
+/// dictionary (up to 4 GiB) is an error, not an allocation. `xz -9` needs 65 MiB.
+#[cfg(feature = "xz")]
+const LZMA_MEMLIMIT: u64 = 512 << 20;
+
 fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
     Ok(match c {
         Comp::None => src,
@@ -152,11 +157,16 @@ fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
         #[cfg(feature = "bzip2")]
         Comp::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(src)),
         #[cfg(feature = "xz")]
-        Comp::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(src)),
+        Comp::Xz => {
+            let flags = liblzma::stream::CONCATENATED;
+            let s = liblzma::stream::Stream::new_stream_decoder(LZMA_MEMLIMIT, flags)
+                .map_err(io::Error::other)?;
+            Box::new(liblzma::read::XzDecoder::new_stream(src, s))
+        }
         #[cfg(feature = "xz")]
         Comp::Lzma => {
-            let s =
-                liblzma::stream::Stream::new_lzma_decoder(u64::MAX).map_err(io::Error::other)?;
+            let s = liblzma::stream::Stream::new_lzma_decoder(LZMA_MEMLIMIT)
+                .map_err(io::Error::other)?;
             Box::new(liblzma::read::XzDecoder::new_stream(src, s))
         }
         #[cfg(feature = "zstd")]
@@ -181,11 +191,22 @@ pub struct Input {
 impl Input {
     /// Opens the archive on `fd`, undoing whatever compression its first bytes show.
     pub fn open(fd: RawFd, owned: bool) -> io::Result<Input> {
-        let mut f = Fd { fd, owned: false };
+        let raw = is_regular(fd).then_some(fd);
+        let mut i = Input::from_read(Box::new(Fd { fd, owned: false }), raw)?;
+        i._keep = Some(Fd { fd, owned });
+        Ok(i)
+    }
+
+    /// An archive from any reader (tests, fuzzing); `raw` is its fd when it is a plain file.
+    pub fn from_read(mut src: Box<dyn Read>, raw: Option<RawFd>) -> io::Result<Input> {
         let mut head = vec![0u8; 512];
         let mut n = 0;
         while n < head.len() {
-            let k = f.read(&mut head[n..])?;
+            let k = match src.read(&mut head[n..]) {
+                Ok(k) => k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
             if k == 0 {
                 break;
             }
@@ -193,25 +214,23 @@ impl Input {
         }
         head.truncate(n);
         let comp = Comp::from_magic(&head);
-        let keep = Fd { fd, owned };
         if comp == Comp::None {
-            let raw = is_regular(fd).then_some(fd);
             let mut buf = vec![0u8; IN_BUF];
             buf[..n].copy_from_slice(&head);
             return Ok(Input {
-                src: Box::new(Fd { fd, owned: false }),
+                src,
                 raw,
-                _keep: Some(keep),
+                _keep: None,
                 buf,
                 pos: 0,
                 len: n,
             });
         }
-        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(Fd { fd, owned: false }));
+        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(src));
         Ok(Input {
             src: decoder(comp, chained)?,
             raw: None,
-            _keep: Some(keep),
+            _keep: None,
             buf: vec![0u8; IN_BUF],
             pos: 0,
             len: 0,

@@ -795,6 +795,25 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     }
 }
 
+/// Reads a whole archive from memory the way `tar t` does (every header, every data byte):
+/// the entry point of the fuzz target (`applets/tar/fuzz`). Errors are fine; panics,
+/// hangs and allocations that follow a size field are not.
+pub fn fuzz_read(data: &[u8]) -> usize {
+    let src: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let Ok(input) = Input::from_read(src, None) else {
+        return 0;
+    };
+    let mut r = read::Reader::new(input);
+    let mut n = 0;
+    while let Ok(Some(e)) = r.next() {
+        n += e.name.len() + e.link.len();
+        if r.data_to(&mut std::io::sink()).is_err() {
+            break;
+        }
+    }
+    n
+}
+
 fn chdir(d: &[u8]) -> std::io::Result<()> {
     std::env::set_current_dir(OsStr::from_bytes(d))
 }
