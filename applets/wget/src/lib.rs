@@ -361,6 +361,29 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     0
 }
 
+/// Runs the response parser and body decoder over `data` as if a server had sent it: the
+/// entry point of the fuzz target (applets/wget/fuzz). Never panics, whatever the input.
+#[doc(hidden)]
+pub fn fuzz_response(data: &[u8]) {
+    let mut r = io::BufReader::with_capacity(97, data);
+    let Ok(resp) = http::read_response(&mut r, &mut |_| {}) else {
+        return;
+    };
+    let _ = resp
+        .header("Location")
+        .map(|l| Url::parse(b"http://h/a/b").map(|u| u.join(l)));
+    let Ok(framing) = http::framing(&resp, false) else {
+        return;
+    };
+    let mut body = http::Body::new(r, framing);
+    let mut buf = [0u8; 61];
+    while let Ok(n) = body.read_body(&mut buf) {
+        if n == 0 {
+            break;
+        }
+    }
+}
+
 fn usage() -> i32 {
     let _ = io::stderr().write_all(format!("Usage: {USAGE}\n").as_bytes());
     1
@@ -427,11 +450,32 @@ struct Sink {
     /// Replace an existing `dest` (named by -O) or refuse to (name from the URL).
     replace: bool,
     stdout: bool,
+    closed: bool,
 }
 
 impl Sink {
     fn write_all(&mut self, b: &[u8]) -> io::Result<()> {
         self.file.write_all(b)
+    }
+
+    /// Closes the file, reporting close()'s error.
+    fn close(&mut self) -> io::Result<()> {
+        use std::os::fd::IntoRawFd;
+        if self.stdout || self.closed {
+            return Ok(());
+        }
+        self.closed = true;
+        // SAFETY: taken once (closed is set), never used again; Drop skips it.
+        let f = unsafe { std::mem::ManuallyDrop::take(&mut self.file) };
+        let fd = f.into_raw_fd();
+        // SAFETY: fd is ours, closed exactly once.
+        if unsafe { libc::close(fd) } != 0 {
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::EINTR) {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 
     /// Commits a complete download.
@@ -490,7 +534,7 @@ impl Drop for Sink {
         if let Some(t) = self.tmp.take() {
             let _ = std::fs::remove_file(t);
         }
-        if !self.stdout {
+        if !self.stdout && !self.closed {
             // SAFETY: dropped once, here, and never used after.
             unsafe { std::mem::ManuallyDrop::drop(&mut self.file) };
         }
@@ -1047,6 +1091,7 @@ impl Ctx {
                     dest: PathBuf::from("-"),
                     replace: true,
                     stdout: true,
+                    closed: false,
                 });
             }
             Target::File { path, named } => (path.clone(), *named),
@@ -1081,6 +1126,7 @@ impl Ctx {
                 dest: path,
                 replace: true,
                 stdout: false,
+                closed: false,
             });
         }
         let sink = if self.o.cont {
@@ -1100,6 +1146,7 @@ impl Ctx {
                 dest: path.clone(),
                 replace: true,
                 stdout: false,
+                closed: false,
             }
         } else {
             let meta = std::fs::symlink_metadata(&path);
@@ -1124,6 +1171,7 @@ impl Ctx {
                         dest: path.clone(),
                         replace: true,
                         stdout: false,
+                        closed: false,
                     }
                 }
                 _ => {
@@ -1134,6 +1182,7 @@ impl Ctx {
                         dest: path.clone(),
                         replace: named,
                         stdout: false,
+                        closed: false,
                     }
                 }
             }
@@ -1190,22 +1239,15 @@ impl Ctx {
         res
     }
 
-    fn finish(&mut self, sink: Sink, r: Res<u64>, orig: &Url, beg: u64, total: u64) -> Res<()> {
+    fn finish(&mut self, mut sink: Sink, r: Res<u64>, orig: &Url, beg: u64, total: u64) -> Res<()> {
         let got = r?;
         let stdout = sink.stdout;
         let dest = sink.dest.clone();
         if !stdout {
-            sink.file.sync_data().or_else(|e| {
-                // fsync is not supported on every output (pipes, some devices).
-                if e.raw_os_error() == Some(libc::EINVAL) || e.raw_os_error() == Some(libc::EROFS) {
-                    Ok(())
-                } else {
-                    Err(Fail::new(format!(
-                        "write error: {}",
-                        rbox_common::err::reason(&e)
-                    )))
-                }
-            })?;
+            // No fsync (curl and both wgets do none; it would halve the speed to disk), but
+            // close() is checked: NFS and quota errors can surface only there.
+            sink.close()
+                .map_err(|e| Fail::new(format!("write error: {}", rbox_common::err::reason(&e))))?;
         }
         sink.commit()?;
         if stdout {

@@ -202,6 +202,7 @@ impl Url {
     }
 
     /// `host:port` always (CONNECT's target).
+    #[cfg_attr(not(feature = "https"), allow(dead_code))]
     pub fn authority(&self) -> String {
         if self.is_v6() {
             format!("[{}]:{}", self.host, self.port)
