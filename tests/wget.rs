@@ -1557,6 +1557,9 @@ fn https_verified_downloads() {
         );
         assert_eq!(o.stdout, b"tls works\n", "SSL_CERT_FILE: {}", stderr(&o));
     }
+    // SNI: the name for "localhost", none for an address.
+    let sni = String::from_utf8(read(www.path().join(".sni"))).unwrap();
+    assert_eq!(sni.lines().collect::<Vec<_>>(), ["None", "None", "localhost", "localhost"]);
     // The system bundle does not know our CA.
     let url = format!("https://127.0.0.1:{}/secret.txt", srv.port);
     let o = wget(f, d.path(), &["-O", "out", &url]);
@@ -1603,6 +1606,39 @@ fn https_verified_downloads() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn https_tls12_and_tls13() {
+    let Some((f, pki, www)) = https_setup() else {
+        return;
+    };
+    pki.issue("good", "IP:127.0.0.1", GOOD_FROM, GOOD_TO, false);
+    let (crt, key) = (pki.path("good.crt"), pki.path("good.key"));
+    let ca = pki.path("ca.crt");
+    let d = tmp();
+    for v in ["tls12", "tls13"] {
+        let srv = python("https_server.py", &[&crt, &key, www.path(), Path::new(v)]).unwrap();
+        let url = format!("https://127.0.0.1:{}/secret.txt", srv.port);
+        let o = wget(
+            f,
+            d.path(),
+            &[
+                "-q",
+                "-O",
+                "-",
+                "--ca-certificate",
+                ca.to_str().unwrap(),
+                &url,
+            ],
+        );
+        assert_eq!(
+            (status(&o), o.stdout.as_slice()),
+            (0, &b"tls works\n"[..]),
+            "{v}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 fn bad_cert(
