@@ -4,6 +4,8 @@
 
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::thread::JoinHandle;
 
 const IN_BUF: usize = 256 * 1024;
 const OUT_BUF: usize = 256 * 1024;
@@ -149,7 +151,7 @@ pub fn is_regular(fd: RawFd) -> bool {
 #[cfg(feature = "xz")]
 const LZMA_MEMLIMIT: u64 = 512 << 20;
 
-fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+fn decoder(c: Comp, src: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
     Ok(match c {
         Comp::None => src,
         #[cfg(feature = "gzip")]
@@ -176,6 +178,89 @@ fn decoder(c: Comp, src: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
     })
 }
 
+/// A decompressor on a thread of its own, handing over filled buffers (at most three in
+/// flight, so memory stays bounded).
+struct ChanReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    back: Sender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl ChanReader {
+    fn spawn(mut dec: Box<dyn Read + Send>) -> io::Result<ChanReader> {
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+        let (back, brx) = channel::<Vec<u8>>();
+        std::thread::Builder::new().spawn(move || loop {
+            let mut buf = brx.try_recv().unwrap_or_default();
+            buf.resize(IN_BUF, 0);
+            let mut n = 0;
+            let mut err = None;
+            while n < buf.len() {
+                match dec.read(&mut buf[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        err = Some(e);
+                        break;
+                    }
+                }
+            }
+            buf.truncate(n);
+            let end = n == 0 || err.is_some();
+            if n > 0 && tx.send(Ok(buf)).is_err() {
+                return;
+            }
+            if end {
+                let _ = tx.send(match err {
+                    Some(e) => Err(e),
+                    None => Ok(Vec::new()),
+                });
+                return;
+            }
+        })?;
+        Ok(ChanReader {
+            rx,
+            back,
+            cur: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    }
+}
+
+impl Read for ChanReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.cur.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Ok(v)) if v.is_empty() => self.done = true,
+                Ok(Ok(v)) => {
+                    let old = std::mem::replace(&mut self.cur, v);
+                    let _ = self.back.send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Err(io::Error::other("decompressor failed"));
+                }
+            }
+        }
+        let k = (self.cur.len() - self.pos).min(out.len());
+        out[..k].copy_from_slice(&self.cur[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
+    }
+}
+
 /// The archive being read, after decompression.
 pub struct Input {
     src: Box<dyn Read>,
@@ -198,7 +283,7 @@ impl Input {
     }
 
     /// An archive from any reader (tests, fuzzing); `raw` is its fd when it is a plain file.
-    pub fn from_read(mut src: Box<dyn Read>, raw: Option<RawFd>) -> io::Result<Input> {
+    pub fn from_read(mut src: Box<dyn Read + Send>, raw: Option<RawFd>) -> io::Result<Input> {
         let mut head = vec![0u8; 512];
         let mut n = 0;
         while n < head.len() {
@@ -226,9 +311,9 @@ impl Input {
                 len: n,
             });
         }
-        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(src));
+        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(src));
         Ok(Input {
-            src: decoder(comp, chained)?,
+            src: Box::new(ChanReader::spawn(decoder(comp, chained)?)?),
             raw: None,
             _keep: None,
             buf: vec![0u8; IN_BUF],
@@ -370,8 +455,12 @@ pub fn short_read() -> io::Error {
     io::Error::new(io::ErrorKind::UnexpectedEof, "short read")
 }
 
-enum Sink {
-    Plain(Fd),
+/// A compressor, run on a thread of its own so that compression overlaps reading files
+/// (GNU tar gets the same overlap from its gzip child process).
+enum Enc {
+    /// Keeps the enum inhabited-looking when no compressor is compiled in.
+    #[allow(dead_code)]
+    Never(std::convert::Infallible),
     #[cfg(feature = "gzip")]
     Gz(flate2::write::GzEncoder<Fd>),
     #[cfg(feature = "bzip2")]
@@ -382,20 +471,97 @@ enum Sink {
     Zstd(zstd::stream::write::Encoder<'static, Fd>),
 }
 
-impl Sink {
+impl Enc {
     fn w(&mut self) -> &mut dyn Write {
         match self {
-            Sink::Plain(f) => f,
+            Enc::Never(n) => match *n {},
             #[cfg(feature = "gzip")]
-            Sink::Gz(e) => e,
+            Enc::Gz(e) => e,
             #[cfg(feature = "bzip2")]
-            Sink::Bz(e) => e,
+            Enc::Bz(e) => e,
             #[cfg(feature = "xz")]
-            Sink::Xz(e) => e,
+            Enc::Xz(e) => e,
             #[cfg(feature = "zstd")]
-            Sink::Zstd(e) => e,
+            Enc::Zstd(e) => e,
         }
     }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Enc::Never(n) => match n {},
+            #[cfg(feature = "gzip")]
+            Enc::Gz(e) => e.finish().map(drop),
+            #[cfg(feature = "bzip2")]
+            Enc::Bz(e) => e.finish().map(drop),
+            #[cfg(feature = "xz")]
+            Enc::Xz(e) => e.finish().map(drop),
+            #[cfg(feature = "zstd")]
+            Enc::Zstd(e) => e.finish().map(drop),
+        }
+    }
+}
+
+struct Worker {
+    tx: Option<SyncSender<Vec<u8>>>,
+    back: Receiver<Vec<u8>>,
+    handle: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Worker {
+    #[allow(dead_code)]
+    fn spawn(mut enc: Enc) -> io::Result<Worker> {
+        let (tx, rx) = sync_channel::<Vec<u8>>(2);
+        let (btx, back) = channel::<Vec<u8>>();
+        let handle = std::thread::Builder::new().spawn(move || {
+            for buf in rx {
+                enc.w().write_all(&buf)?;
+                let _ = btx.send(buf);
+            }
+            enc.finish()
+        })?;
+        Ok(Worker {
+            tx: Some(tx),
+            back,
+            handle: Some(handle),
+        })
+    }
+
+    fn join(&mut self) -> io::Result<()> {
+        self.tx = None;
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("compressor failed")),
+            None => Ok(()),
+        }
+    }
+
+    /// Hands `buf` to the compressor and leaves an empty buffer in its place.
+    fn send(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+        let mut fresh = self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(OUT_BUF));
+        fresh.clear();
+        let full = std::mem::replace(buf, fresh);
+        let sent = match &self.tx {
+            Some(tx) => tx.send(full).is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        // The compressor stopped: its error says why.
+        match self.join() {
+            Err(e) => Err(e),
+            Ok(()) => Err(io::Error::other("compressor stopped")),
+        }
+    }
+}
+
+enum Sink {
+    Plain(Fd),
+    #[allow(dead_code)]
+    Thread(Worker),
 }
 
 /// The archive being written.
@@ -408,29 +574,38 @@ pub struct Output {
 
 impl Output {
     pub fn new(fd: RawFd, owned: bool, comp: Comp) -> io::Result<Output> {
-        let f = Fd { fd, owned };
-        let sink = match comp {
-            Comp::None => Sink::Plain(f),
+        #[allow(unused_variables)]
+        let f = || Fd { fd, owned };
+        let enc = match comp {
+            Comp::None => None,
             #[cfg(feature = "gzip")]
-            Comp::Gzip => Sink::Gz(flate2::write::GzEncoder::new(
-                f,
+            Comp::Gzip => Some(Enc::Gz(flate2::write::GzEncoder::new(
+                f(),
                 flate2::Compression::default(),
-            )),
+            ))),
             #[cfg(feature = "bzip2")]
-            Comp::Bzip2 => Sink::Bz(bzip2::write::BzEncoder::new(f, bzip2::Compression::best())),
+            Comp::Bzip2 => Some(Enc::Bz(bzip2::write::BzEncoder::new(
+                f(),
+                bzip2::Compression::best(),
+            ))),
             #[cfg(feature = "xz")]
-            Comp::Xz => Sink::Xz(liblzma::write::XzEncoder::new(f, 6)),
+            Comp::Xz => Some(Enc::Xz(liblzma::write::XzEncoder::new(f(), 6))),
             #[cfg(feature = "xz")]
             Comp::Lzma => {
                 let opts = liblzma::stream::LzmaOptions::new_preset(6).map_err(io::Error::other)?;
                 let s =
                     liblzma::stream::Stream::new_lzma_encoder(&opts).map_err(io::Error::other)?;
-                Sink::Xz(liblzma::write::XzEncoder::new_stream(f, s))
+                Some(Enc::Xz(liblzma::write::XzEncoder::new_stream(f(), s)))
             }
             #[cfg(feature = "zstd")]
-            Comp::Zstd => Sink::Zstd(zstd::stream::write::Encoder::new(f, 3)?),
+            Comp::Zstd => Some(Enc::Zstd(zstd::stream::write::Encoder::new(f(), 3)?)),
             #[allow(unreachable_patterns)]
             c => return Err(unsupported(c)),
+        };
+        let sink = match enc {
+            None => Sink::Plain(f()),
+            #[allow(unreachable_code)]
+            Some(e) => Sink::Thread(Worker::spawn(e)?),
         };
         Ok(Output {
             plain_fd: (comp == Comp::None).then_some(fd),
@@ -440,15 +615,16 @@ impl Output {
         })
     }
 
-    pub fn put(&mut self, b: &[u8]) -> io::Result<()> {
+    pub fn put(&mut self, mut b: &[u8]) -> io::Result<()> {
         self.total += b.len() as u64;
-        if self.buf.len() + b.len() > OUT_BUF {
-            self.flush_buf()?;
-            if b.len() >= OUT_BUF {
-                return self.sink.w().write_all(b);
+        while !b.is_empty() {
+            if self.buf.len() >= OUT_BUF {
+                self.flush_buf()?;
             }
+            let k = (OUT_BUF - self.buf.len()).min(b.len());
+            self.buf.extend_from_slice(&b[..k]);
+            b = &b[k..];
         }
-        self.buf.extend_from_slice(b);
         Ok(())
     }
 
@@ -472,12 +648,17 @@ impl Output {
     }
 
     fn flush_buf(&mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            let r = self.sink.w().write_all(&self.buf);
-            self.buf.clear();
-            r?;
+        if self.buf.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        match &mut self.sink {
+            Sink::Plain(f) => {
+                let r = f.write_all(&self.buf);
+                self.buf.clear();
+                r
+            }
+            Sink::Thread(w) => w.send(&mut self.buf),
+        }
     }
 
     /// Copies up to `n` bytes from `src` into the archive; returns how many (less at EOF).
@@ -550,16 +731,9 @@ impl Output {
             self.zeros(RECORD - r)?;
         }
         self.flush_buf()?;
-        match self.sink {
+        match &mut self.sink {
             Sink::Plain(_) => Ok(()),
-            #[cfg(feature = "gzip")]
-            Sink::Gz(e) => e.finish().map(drop),
-            #[cfg(feature = "bzip2")]
-            Sink::Bz(e) => e.finish().map(drop),
-            #[cfg(feature = "xz")]
-            Sink::Xz(e) => e.finish().map(drop),
-            #[cfg(feature = "zstd")]
-            Sink::Zstd(e) => e.finish().map(drop),
+            Sink::Thread(w) => w.join(),
         }
     }
 }

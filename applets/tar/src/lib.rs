@@ -799,7 +799,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
 /// the entry point of the fuzz target (`applets/tar/fuzz`). Errors are fine; panics,
 /// hangs and allocations that follow a size field are not.
 pub fn fuzz_read(data: &[u8]) -> usize {
-    let src: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let src: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
     let Ok(input) = Input::from_read(src, None) else {
         return 0;
     };
