@@ -28,7 +28,13 @@ const LONG: &[LongOpt] = &[
 
 /// Adds a group: BusyBox's name and id checks, then `NAME:x:GID:` in /etc/group and
 /// `NAME:!::` in /etc/gshadow when that exists.
-pub(crate) fn new_group(db: &mut Db, applet: &str, name: &[u8], gid: Option<u32>, system: bool) -> bool {
+pub(crate) fn new_group(
+    db: &mut Db,
+    applet: &str,
+    name: &[u8],
+    gid: Option<u32>,
+    system: bool,
+) -> bool {
     if look::group(db, name).is_some() {
         in_use(applet, "group", name);
         return false;

@@ -89,7 +89,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     }
     let system = args.has(b'S');
     let no_pass = system || args.has(b'D');
-    let gecos = args.arg(b'g').map_or(&b"Linux User,,,"[..], OsStr::as_bytes);
+    let gecos = args
+        .arg(b'g')
+        .map_or(&b"Linux User,,,"[..], OsStr::as_bytes);
     let mut home = name.to_vec();
     home.splice(0..0, b"/home/".iter().copied());
     let home = args.arg(b'h').map_or(home, |h| h.as_bytes().to_vec());
@@ -202,7 +204,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     drop(db);
     if !args.has(b'H') {
         let skel = args.arg(b'k').map_or(&b"/etc/skel"[..], OsStr::as_bytes);
-        for (path, e) in crate::home::create(&args.root, &home, uid, gid_final, skel, args.has(b'k')) {
+        for (path, e) in
+            crate::home::create(&args.root, &home, uid, gid_final, skel, args.has(b'k'))
+        {
             rbox_common::err::report_os(A, &path, &e);
         }
     }

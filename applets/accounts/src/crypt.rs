@@ -149,7 +149,12 @@ mod tests {
 
     #[test]
     fn algorithms() {
-        for (a, p) in [("sha512", "$6$"), ("SHA256", "$5$"), ("md5", "$1$"), ("x", "$1$")] {
+        for (a, p) in [
+            ("sha512", "$6$"),
+            ("SHA256", "$5$"),
+            ("md5", "$1$"),
+            ("x", "$1$"),
+        ] {
             let h = new_hash(b"secret", a.as_bytes()).unwrap();
             assert!(h.starts_with(p.as_bytes()), "{a}");
             assert_eq!(hash(b"secret", &h).unwrap(), h);

@@ -207,7 +207,12 @@ impl Db {
             rbox_common::err::report_os(applet, what, &e);
         };
         let etc = match &root.dir {
-            None => openat(libc::AT_FDCWD, b"/etc", libc::O_RDONLY | libc::O_DIRECTORY, 0),
+            None => openat(
+                libc::AT_FDCWD,
+                b"/etc",
+                libc::O_RDONLY | libc::O_DIRECTORY,
+                0,
+            ),
             Some(d) => openat(
                 libc::AT_FDCWD,
                 d.as_os_str().as_bytes(),
@@ -273,9 +278,9 @@ impl Db {
             fail(&db.shown(&name), e);
             return None;
         }
-        for i in 0..4 {
+        for (i, name) in NAMES.iter().enumerate() {
             if let Err(e) = db.load(i) {
-                fail(&db.shown(NAMES[i].as_bytes()), e);
+                fail(&db.shown(name.as_bytes()), e);
                 return None;
             }
         }
@@ -347,7 +352,11 @@ impl Db {
                 m.push(b'\'');
                 msg(
                     self.applet,
-                    &[&m, rbox_common::err::reason(&io::Error::from_raw_os_error(libc::ENOENT)).as_bytes()],
+                    &[
+                        &m,
+                        rbox_common::err::reason(&io::Error::from_raw_os_error(libc::ENOENT))
+                            .as_bytes(),
+                    ],
                 );
                 return None;
             }
@@ -403,8 +412,12 @@ impl Db {
             move |e| (n.to_vec(), e)
         }
         unlink_quiet(dir, JOURNAL_NEW.as_bytes()).map_err(with(JOURNAL_NEW.as_bytes()))?;
-        let journal = match openat(dir, JOURNAL.as_bytes(), libc::O_RDONLY | libc::O_NOFOLLOW, 0)
-        {
+        let journal = match openat(
+            dir,
+            JOURNAL.as_bytes(),
+            libc::O_RDONLY | libc::O_NOFOLLOW,
+            0,
+        ) {
             Ok(fd) => Some(read_fd(fd.as_raw_fd()).map_err(with(JOURNAL.as_bytes()))?),
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => None,
             Err(e) => return Err((JOURNAL.as_bytes().to_vec(), e)),
@@ -619,12 +632,24 @@ pub mod text {
 
     /// Removes every line of `name`.
     pub fn remove(data: &mut Vec<u8>, name: &[u8]) -> usize {
-        edit(data, |l| if is_entry(l, name) { Edit::Drop } else { Edit::Keep })
+        edit(data, |l| {
+            if is_entry(l, name) {
+                Edit::Drop
+            } else {
+                Edit::Keep
+            }
+        })
     }
 
     /// Replaces field `idx` (0-based) of `name`'s lines; with `day`, field 2 too (shadow's
     /// last change).
-    pub fn set_field(data: &mut Vec<u8>, name: &[u8], idx: usize, value: &[u8], day: Option<u64>) -> usize {
+    pub fn set_field(
+        data: &mut Vec<u8>,
+        name: &[u8],
+        idx: usize,
+        value: &[u8],
+        day: Option<u64>,
+    ) -> usize {
         edit(data, |l| {
             if !is_entry(l, name) {
                 return Edit::Keep;
@@ -662,7 +687,12 @@ pub mod text {
 
     /// Removes `member` from the member list of `group`'s lines, or of every line with at
     /// least `min_fields` fields when `group` is None. Unchanged lines stay as they were.
-    pub fn del_member(data: &mut Vec<u8>, group: Option<&[u8]>, member: &[u8], min_fields: usize) -> usize {
+    pub fn del_member(
+        data: &mut Vec<u8>,
+        group: Option<&[u8]>,
+        member: &[u8],
+        min_fields: usize,
+    ) -> usize {
         edit(data, |l| {
             match group {
                 Some(g) if !is_entry(l, g) => return Edit::Keep,
@@ -683,7 +713,10 @@ pub mod text {
                 return Edit::Keep;
             }
             let mut v = l[..=i].to_vec();
-            let kept: Vec<&[u8]> = list.split(|&b| b == b',').filter(|m| *m != member).collect();
+            let kept: Vec<&[u8]> = list
+                .split(|&b| b == b',')
+                .filter(|m| *m != member)
+                .collect();
             v.extend_from_slice(&kept.join(&b','));
             Edit::Replace(v)
         })

@@ -109,8 +109,12 @@ pub(crate) fn run(argv: Vec<OsString>, deluser: bool) -> i32 {
                 text::remove(f, name);
             }
         }
+        let shown = db.shown(b"group");
         if let Some(f) = db.edit(GROUP) {
-            text::del_member(f, None, name, 4);
+            // BusyBox's words when the user was in no member list.
+            if text::del_member(f, None, name, 4) == 0 {
+                cant_find(applet, name, &shown);
+            }
         }
         if db.exists(GSHADOW) {
             if let Some(f) = db.edit(GSHADOW) {

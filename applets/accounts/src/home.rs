@@ -54,7 +54,9 @@ pub fn parent<'a>(root: &Root, path: &'a [u8]) -> io::Result<(OwnedFd, &'a [u8])
     } else {
         openat(libc::AT_FDCWD, b".", libc::O_RDONLY | libc::O_DIRECTORY, 0)?
     };
-    let (last, inner) = comps.split_last().ok_or(io::Error::from_raw_os_error(libc::EINVAL))?;
+    let (last, inner) = comps
+        .split_last()
+        .ok_or(io::Error::from_raw_os_error(libc::EINVAL))?;
     for comp in inner {
         dir = openat(
             dir.as_raw_fd(),
@@ -121,8 +123,18 @@ fn copy_tree(src: RawFd, dst: RawFd, uid: u32, gid: u32) -> io::Result<()> {
             libc::S_IFDIR => {
                 // SAFETY: valid C string.
                 check(unsafe { libc::mkdirat(dst, n.as_ptr(), 0o700) })?;
-                let s = openat(src, &name, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0)?;
-                let d = openat(dst, &name, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0)?;
+                let s = openat(
+                    src,
+                    &name,
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+                    0,
+                )?;
+                let d = openat(
+                    dst,
+                    &name,
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+                    0,
+                )?;
                 copy_tree(s.as_raw_fd(), d.as_raw_fd(), uid, gid)?;
                 // SAFETY: plain syscalls on an fd we hold.
                 unsafe {
@@ -159,7 +171,13 @@ fn copy_tree(src: RawFd, dst: RawFd, uid: u32, gid: u32) -> io::Result<()> {
                 // SAFETY: valid C strings.
                 unsafe {
                     check(libc::symlinkat(t.as_ptr(), dst, n.as_ptr()))?;
-                    check(libc::fchownat(dst, n.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW))?;
+                    check(libc::fchownat(
+                        dst,
+                        n.as_ptr(),
+                        uid,
+                        gid,
+                        libc::AT_SYMLINK_NOFOLLOW,
+                    ))?;
                 }
             }
             _ => {}
@@ -243,10 +261,39 @@ pub fn create(
 
 /// Directories `deluser --remove-home` never removes.
 const SYSTEM: &[&[u8]] = &[
-    b"", b"bin", b"boot", b"dev", b"etc", b"home", b"lib", b"lib32", b"lib64", b"libx32",
-    b"media", b"mnt", b"opt", b"proc", b"root", b"run", b"sbin", b"srv", b"sys", b"tmp",
-    b"usr", b"var", b"nonexistent", b"usr/bin", b"usr/lib", b"usr/local", b"usr/sbin",
-    b"usr/share", b"var/lib", b"var/log", b"var/spool", b"var/tmp", b"var/empty",
+    b"",
+    b"bin",
+    b"boot",
+    b"dev",
+    b"etc",
+    b"home",
+    b"lib",
+    b"lib32",
+    b"lib64",
+    b"libx32",
+    b"media",
+    b"mnt",
+    b"opt",
+    b"proc",
+    b"root",
+    b"run",
+    b"sbin",
+    b"srv",
+    b"sys",
+    b"tmp",
+    b"usr",
+    b"var",
+    b"nonexistent",
+    b"usr/bin",
+    b"usr/lib",
+    b"usr/local",
+    b"usr/sbin",
+    b"usr/share",
+    b"var/lib",
+    b"var/log",
+    b"var/spool",
+    b"var/tmp",
+    b"var/empty",
     b"var/run",
 ];
 
@@ -283,7 +330,12 @@ pub fn remove(root: &Root, path: &[u8], uid: u32) -> Result<bool, String> {
 }
 
 fn remove_tree(parent: RawFd, name: &[u8]) -> io::Result<()> {
-    let d = openat(parent, name, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0)?;
+    let d = openat(
+        parent,
+        name,
+        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+        0,
+    )?;
     for e in entries(d.as_raw_fd())? {
         let st = lstat_at(d.as_raw_fd(), &e)?;
         if st.st_mode & libc::S_IFMT == libc::S_IFDIR {

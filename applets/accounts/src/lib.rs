@@ -38,7 +38,6 @@ pub mod delgroup {
     }
 }
 
-
 /// BusyBox's words for a caller without the privileges.
 pub(crate) const NOT_ROOT: &str = "permission denied (are you root?)";
 
@@ -171,7 +170,6 @@ pub(crate) fn today() -> u64 {
         .unwrap_or(0);
     (secs / 86400).max(1)
 }
-
 
 /// Parsed command line: options in order (code, argument), operands, and `--root`.
 pub(crate) struct Args {

@@ -49,20 +49,91 @@ fn println(b: &[u8]) {
     let _ = o.flush();
 }
 
-/// Asks for the old (when `check` holds a hash), then the new password twice; the new hash,
-/// or None after BusyBox's message.
-fn new_password(old_hash: Option<&[u8]>, algo: &[u8]) -> Option<Vec<u8>> {
+/// Case-insensitive: is one of `a` (or `a` reversed) and `b` inside the other?
+fn similar(a: &[u8], b: &[u8]) -> bool {
+    let lower = |s: &[u8]| s.to_ascii_lowercase();
+    let inside = |h: &[u8], n: &[u8]| n.is_empty() || h.windows(n.len()).any(|w| w == n);
+    let (a, b) = (lower(a), lower(b));
+    let r: Vec<u8> = a.iter().rev().copied().collect();
+    inside(&a, &b) || inside(&b, &a) || inside(&r, &b) || inside(&b, &r)
+}
+
+/// BusyBox's weak-password rules (FEATURE_PASSWD_WEAK_CHECK, minimum length 6): why `new`
+/// is weak, or None.
+fn weakness(old: Option<&[u8]>, new: &[u8], name: &[u8], gecos: &[u8]) -> Option<&'static str> {
+    const MIN: usize = 6;
+    if new.len() < MIN {
+        return Some("too short");
+    }
+    if similar(new, name) {
+        return Some("similar to username");
+    }
+    if !gecos.is_empty() && similar(new, gecos) {
+        return Some("similar to gecos");
+    }
+    let mut host = [0u8; 256];
+    // SAFETY: pointer and length of a live buffer.
+    if unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len() - 1) } == 0 {
+        let end = host.iter().position(|&b| b == 0).unwrap_or(0);
+        if similar(new, &host[..end]) {
+            return Some("similar to hostname");
+        }
+    }
+    let mut classes = 0u8;
+    for &c in new {
+        classes |= match c {
+            b'a'..=b'z' => 1,
+            b'A'..=b'Z' => 2,
+            b'0'..=b'9' => 4,
+            _ => 8,
+        };
+        if 2 * new.iter().filter(|&&x| x == c).count() >= new.len() {
+            return Some("too many similar characters");
+        }
+    }
+    if new.len() < MIN + 8 - 2 * classes.count_ones() as usize {
+        return Some("too weak");
+    }
+    if old.is_some_and(|o| !o.is_empty() && similar(new, o)) {
+        return Some("similar to old password");
+    }
+    None
+}
+
+/// Asks for the old (when `old_hash` is given), then the new password twice; the new hash,
+/// or None after BusyBox's message. A weak password is reported, and refused unless
+/// `privileged`.
+fn new_password(
+    old_hash: Option<&[u8]>,
+    algo: &[u8],
+    pw: (&[u8], &[u8]),
+    privileged: bool,
+) -> Option<Vec<u8>> {
+    let mut old = None;
     if let Some(h) = old_hash {
-        let mut old = ask("Old password: ")?;
-        let ok = hash(&old, h).is_some_and(|x| x == h);
-        wipe(&mut old);
+        let mut o = ask("Old password: ")?;
+        let ok = hash(&o, h).is_some_and(|x| x == h);
         if !ok {
+            wipe(&mut o);
             std::thread::sleep(std::time::Duration::from_secs(3));
             println(b"Incorrect password");
             return None;
         }
+        old = Some(o);
     }
-    let mut new = ask("New password: ")?;
+    let Some(mut new) = ask("New password: ") else {
+        old.as_mut().map(wipe);
+        return None;
+    };
+    let weak = weakness(old.as_deref(), &new, pw.0, pw.1);
+    old.as_mut().map(wipe);
+    if let Some(why) = weak {
+        println(format!("Bad password: {why}").as_bytes());
+        if !privileged {
+            wipe(&mut new);
+            return None;
+        }
+    }
     let Some(mut again) = ask("Retype password: ") else {
         wipe(&mut new);
         return None;
@@ -102,7 +173,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     // SAFETY: plain id queries.
     let (me, euid, gid) = unsafe { (libc::getuid(), libc::geteuid(), libc::getgid()) };
     let lud = args.has(b'l') || args.has(b'u') || args.has(b'd');
-    if args.operands.len() > 1 || (lud && (args.operands.is_empty() || (me != 0 && args.root.dir.is_none()))) {
+    if args.operands.len() > 1
+        || (lud && (args.operands.is_empty() || (me != 0 && args.root.dir.is_none())))
+    {
         return crate::usage_error(A, USAGE);
     }
     let privileged = if me == 0 {
@@ -154,6 +227,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         msg(A, &[&m]);
         return 1;
     }
+    let gecos = pw.gecos.to_vec();
     let mut current = pw.passwd.to_vec();
     if db.exists(SHADOW) {
         match lines(db.get(SHADOW))
@@ -173,14 +247,17 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     let locked = current.starts_with(b"!");
     let newp: Vec<u8> = if !lud {
         if !privileged && locked {
-            msg(A, &[&with_name("can't change locked password for ", &name, "")]);
+            msg(
+                A,
+                &[&with_name("can't change locked password for ", &name, "")],
+            );
             return 1;
         }
         println(&with_name("Changing password for ", &name, ""));
         // The lock is not held while a person types.
         drop(db);
         let old = (!privileged && !current.is_empty()).then_some(&current[..]);
-        let Some(h) = new_password(old, algo) else {
+        let Some(h) = new_password(old, algo, (&name, &gecos), privileged) else {
             msg(A, &[&with_name("password for ", &name, " is unchanged")]);
             return 1;
         };
@@ -191,7 +268,10 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         h
     } else if args.has(b'l') {
         if locked {
-            msg(A, &[&with_name("password for ", &name, " is already locked")]);
+            msg(
+                A,
+                &[&with_name("password for ", &name, " is already locked")],
+            );
             return 1;
         }
         let mut v = b"!".to_vec();
@@ -199,7 +279,10 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         v
     } else if args.has(b'u') {
         if !locked {
-            msg(A, &[&with_name("password for ", &name, " is already unlocked")]);
+            msg(
+                A,
+                &[&with_name("password for ", &name, " is already unlocked")],
+            );
             return 1;
         }
         current[1..].to_vec()
