@@ -737,6 +737,7 @@ fn sparse_from_gnu() {
     }
     for fmt in [
         &["--format=gnu"][..],
+        &["--format=posix", "--sparse-version=0.0"],
         &["--format=posix", "--sparse-version=0.1"],
         &["--format=posix", "--sparse-version=1.0"],
     ] {
@@ -1431,4 +1432,118 @@ fn fuzz_regressions() {
         assert!(!stderr(&o).contains("panicked"), "{}", p.display());
     }
     assert!(n > 0);
+}
+
+/// What ustar cannot hold goes into pax records that GNU tar reads: big ids, times before
+/// 1970, long user and group names.
+#[test]
+fn pax_records_for_what_ustar_cannot_hold() {
+    let Some(f) = tar() else { return };
+    if gnu_tar().is_none() {
+        return;
+    }
+    let w = scratch();
+    fs::write(w.path().join("f"), b"x").unwrap();
+    let user = long(40, 'u');
+    let owner = format!("--owner={user}:3000000");
+    ok(&rtar(
+        f,
+        w.path(),
+        &[
+            "cf",
+            "a.tar",
+            &owner,
+            "--group=4000000",
+            "--mtime=@-100",
+            "f",
+        ],
+    ));
+    let g = gtar(w.path(), &["tvf", "a.tar", "--numeric-owner"]);
+    ok(&g);
+    assert_eq!(
+        stdout(&g),
+        "-rw-r--r-- 3000000/4000000   1 1969-12-31 23:58 f\n"
+    );
+    let g = gtar(w.path(), &["tvf", "a.tar"]);
+    assert!(
+        stdout(&g).starts_with(&format!("-rw-r--r-- {user}/4000000 ")),
+        "{}",
+        stdout(&g)
+    );
+    // Without the need, no pax header at all.
+    ok(&rtar(f, w.path(), &["cf", "b.tar", "f"]));
+    assert_eq!(fs::read(w.path().join("b.tar")).unwrap()[156], b'0');
+    // --format=gnu uses base-256 numbers instead.
+    ok(&rtar(
+        f,
+        w.path(),
+        &[
+            "cf",
+            "c.tar",
+            "--format=gnu",
+            "--owner=3000000",
+            "--mtime=@-100",
+            "f",
+        ],
+    ));
+    let c = fs::read(w.path().join("c.tar")).unwrap();
+    assert_eq!(c[156], b'0');
+    assert_eq!(c[108] & 0x80, 0x80);
+    let g = gtar(w.path(), &["tvf", "c.tar", "--numeric-owner"]);
+    assert!(
+        stdout(&g).starts_with("-rw-r--r-- 3000000/"),
+        "{}",
+        stdout(&g)
+    );
+    assert!(stdout(&g).contains(" 1969-12-31 23:58 f"), "{}", stdout(&g));
+}
+
+/// v7 and old GNU headers from GNU tar.
+#[test]
+fn reads_v7_oldgnu_ustar() {
+    let Some(f) = tar() else { return };
+    if gnu_tar().is_none() {
+        return;
+    }
+    let w = scratch();
+    fs::create_dir(w.path().join("d")).unwrap();
+    fs::write(w.path().join("d/a"), b"abc").unwrap();
+    std::os::unix::fs::symlink("a", w.path().join("d/l")).unwrap();
+    for fmt in ["v7", "oldgnu", "ustar", "gnu", "posix"] {
+        let a = format!("{fmt}.tar");
+        ok(&gtar(
+            w.path(),
+            &["cf", &a, &format!("--format={fmt}"), "d"],
+        ));
+        let ours = rtar(f, w.path(), &["tf", &a]);
+        ok(&ours);
+        assert_eq!(ours.stdout, gtar(w.path(), &["tf", &a]).stdout, "{fmt}");
+        let x = w.path().join(format!("x-{fmt}"));
+        fs::create_dir(&x).unwrap();
+        ok(&rtar(f, &x, &["xf", &format!("../{a}")]));
+        assert_same_tree(&w.path().join("d"), &x.join("d"));
+    }
+}
+
+#[test]
+fn dereference_and_files_from_on_extract() {
+    let Some(f) = tar() else { return };
+    let w = scratch();
+    fs::write(w.path().join("target"), b"content").unwrap();
+    std::os::unix::fs::symlink("target", w.path().join("link")).unwrap();
+    ok(&rtar(f, w.path(), &["cf", "a.tar", "link"]));
+    ok(&rtar(f, w.path(), &["chf", "h.tar", "link"]));
+    let l = rtar(f, w.path(), &["tvf", "a.tar"]);
+    assert!(stdout(&l).starts_with("lrwxrwxrwx"), "{}", stdout(&l));
+    let l = rtar(f, w.path(), &["tvf", "h.tar"]);
+    assert!(stdout(&l).starts_with("-rw-r--r--"), "{}", stdout(&l));
+    assert!(stdout(&l).contains(" 7 "), "{}", stdout(&l));
+    // -T names the members to extract.
+    ok(&rtar(f, w.path(), &["cf", "two.tar", "target", "link"]));
+    fs::write(w.path().join("want"), "link\n").unwrap();
+    let x = w.path().join("x");
+    fs::create_dir(&x).unwrap();
+    ok(&rtar(f, &x, &["xf", "../two.tar", "-T", "../want"]));
+    assert!(fs::symlink_metadata(x.join("link")).is_ok());
+    assert!(!x.join("target").exists());
 }
