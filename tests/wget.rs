@@ -1559,7 +1559,10 @@ fn https_verified_downloads() {
     }
     // SNI: the name for "localhost", none for an address.
     let sni = String::from_utf8(read(www.path().join(".sni"))).unwrap();
-    assert_eq!(sni.lines().collect::<Vec<_>>(), ["None", "None", "localhost", "localhost"]);
+    assert_eq!(
+        sni.lines().collect::<Vec<_>>(),
+        ["None", "None", "localhost", "localhost"]
+    );
     // The system bundle does not know our CA.
     let url = format!("https://127.0.0.1:{}/secret.txt", srv.port);
     let o = wget(f, d.path(), &["-O", "out", &url]);
@@ -1888,7 +1891,7 @@ fn ftp_downloads() {
     let o = wget(f, d.path(), &["-c", "-S", "-O", "part.bin", &url]);
     assert_eq!(status(&o), 0, "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("  350 "),
+        stderr(&o).contains("--> REST 12345\n\n350 "),
         "REST was sent: {}",
         stderr(&o)
     );

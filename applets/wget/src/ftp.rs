@@ -13,6 +13,8 @@ use crate::{Ctx, Fail, Res, Target};
 struct Control {
     r: BufReader<TcpStream>,
     last: Vec<u8>,
+    /// The anonymous login's password is shown by -S; a real one is masked.
+    anonymous: bool,
 }
 
 impl Control {
@@ -28,8 +30,8 @@ impl Control {
                 Err(e) => return Err(ctx.http_fail(e)),
             };
             if ctx.o.show_resp {
-                let mut v = b"  ".to_vec();
-                v.extend_from_slice(&line);
+                // BusyBox shows the FTP dialogue unindented.
+                let mut v = line.clone();
                 v.push(b'\n');
                 ctx.log.write(&v);
             }
@@ -49,6 +51,16 @@ impl Control {
     }
 
     fn cmd(&mut self, ctx: &mut Ctx, cmd: &[u8]) -> Res<u16> {
+        if ctx.o.show_resp {
+            let mut v = b"--> ".to_vec();
+            if cmd.starts_with(b"PASS ") && !self.anonymous {
+                v.extend_from_slice(b"PASS ****");
+            } else {
+                v.extend_from_slice(cmd);
+            }
+            v.extend_from_slice(b"\n\n");
+            ctx.log.write(&v);
+        }
         let mut v = cmd.to_vec();
         v.extend_from_slice(b"\r\n");
         if let Err(e) = self.r.get_mut().write_all(&v) {
@@ -111,6 +123,7 @@ pub(crate) fn fetch(
     let mut c = Control {
         r: BufReader::new(tcp),
         last: Vec::new(),
+        anonymous: url.user.is_none() && ctx.o.user.is_none(),
     };
     if c.reply(ctx)? != 220 {
         return Err(c.fail("connect"));
@@ -175,7 +188,6 @@ pub(crate) fn fetch(
     }
     if ctx.o.spider {
         ctx.say(b"remote file exists");
-        let _ = c.cmd(ctx, b"QUIT");
         return Ok(());
     }
     if resume > 0 && total > 0 && resume >= total {
@@ -186,7 +198,6 @@ pub(crate) fn fetch(
             );
             ctx.say(m.as_bytes());
         }
-        let _ = c.cmd(ctx, b"QUIT");
         return Ok(());
     }
     let port = if c.cmd(ctx, b"EPSV")? == 229 {
@@ -238,9 +249,8 @@ pub(crate) fn fetch(
         },
         Err(e) => Err(e),
     };
-    let res = ctx.finish(sink, r, url, beg, total);
-    let _ = c.cmd(ctx, b"QUIT");
-    res
+    // No QUIT: closing the control connection ends the session (BusyBox sends none either).
+    ctx.finish(sink, r, url, beg, total)
 }
 
 #[cfg(test)]

@@ -257,7 +257,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
                 }
             }
             c if c == u32::from(b't') => match parse_num(a) {
-                Some(n) => o.tries = u32::try_from(n).unwrap_or(u32::MAX).max(1),
+                // GNU: 0 means no limit.
+                Some(0) => o.tries = u32::MAX,
+                Some(n) => o.tries = u32::try_from(n).unwrap_or(u32::MAX),
                 None if a == "inf" => o.tries = u32::MAX,
                 None => return bad_number(a),
             },
@@ -1137,7 +1139,8 @@ impl Ctx {
                 .mode(0o666)
                 .open(&path)
                 .map_err(|e| cant(&e))?;
-            if !resuming || beg == 0 {
+            let regular = f.metadata().is_ok_and(|m| m.is_file());
+            if regular && (!resuming || beg == 0) {
                 f.set_len(0).map_err(|e| cant(&e))?;
             }
             Sink {
