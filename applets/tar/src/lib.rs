@@ -952,13 +952,8 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
     let mut r = read::Reader::new(input);
     // Verbosity: `t` lists long with -v; `x` prints names with -v, long with -vv.
     let level = if extract { o.verbose } else { o.verbose + 1 };
-    let list_fd = if extract && o.to_stdout { 2 } else { 1 };
-    let mut listing = Listing::new(Out::to_fd(list_fd), level);
-    let mut data_out = if list_fd == 2 {
-        Some(Out::stdout())
-    } else {
-        None
-    };
+    // With -O the names share stdout with the data, as in BusyBox.
+    let mut listing = Listing::new(Out::stdout(), level);
     let mut ex = None;
     if extract && !o.to_stdout && o.to_command.is_none() {
         match extract::Extractor::new(o) {
@@ -1042,8 +1037,7 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
                     Err(e) => Err(e),
                 }
             } else {
-                let out = data_out.as_mut().unwrap_or(&mut listing.out);
-                r.data_to(out)
+                r.data_to(&mut listing.out)
             }
         } else {
             Ok(())
@@ -1063,9 +1057,6 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
             err::report(A, &[p, b"not found in archive"]);
             status = 1;
         }
-    }
-    if let Some(d) = data_out {
-        status = d.finish(A, status);
     }
     listing.out.finish(A, status)
 }

@@ -91,10 +91,11 @@ impl Reader {
         let mut b = [0u8; BLOCK];
         loop {
             if !self.read_block(&mut b)? {
+                // An empty archive is an error (BusyBox: "short read"); one that ends
+                // without its zero blocks is accepted, as GNU tar and BusyBox do.
                 if !self.seen_any {
-                    return Ok(None);
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "short read"));
                 }
-                // GNU tar and BusyBox accept an archive missing its end blocks.
                 return Ok(None);
             }
             if header::is_zero(&b) {
