@@ -1824,6 +1824,30 @@ impl Ls {
     }
 }
 
+/// For the fuzz target (applets/ls/fuzz): every parser of untrusted bytes, none may panic.
+#[doc(hidden)]
+pub fn fuzz_parse(data: &[u8]) {
+    if let Some(g) = color::Gnu::parse(data) {
+        for mode in [
+            0,
+            libc::S_IFREG | 0o4755,
+            libc::S_IFDIR | 0o1777,
+            libc::S_IFLNK | 0o777,
+            libc::S_IFIFO,
+        ] {
+            let _ = g.pick(data, mode, false, 2, true);
+            let _ = g.pick(data, mode, true, 1, false);
+        }
+    }
+    let mut buf = Vec::new();
+    let _ = bb_printable(data, &mut buf);
+    let _ = gnu_quote(data, &mut buf, true, true);
+    let _ = gnu_quote(data, &mut buf, false, false);
+    let half = data.len() / 2;
+    let _ = util::verscmp(&data[..half], &data[half..]);
+    let _ = parse_block_size(data);
+}
+
 /// BusyBox's column layout: `cols` names of width `cw` fit in `width`; rows rounded up.
 /// Returns (rows, cols).
 pub fn layout(n: usize, cw: usize, width: usize) -> (usize, usize) {
