@@ -1257,6 +1257,10 @@ fn non_root_refused() {
     assert_eq!(o.code, 0, "{o:?}");
     assert!(o.err.contains("home/bob: Operation not permitted"), "{o:?}");
     assert!(mine.etc("passwd").contains("bob:x:1000:1000:"));
+    assert!(
+        mine.p("home/bob/.config/app").exists(),
+        "skeleton copied all the same"
+    );
     let args: Vec<&std::ffi::OsStr> = vec!["-R".as_ref(), mine.path().as_os_str()];
     let Some(o) = as_nobody(f, "chpasswd", &args, "bob:pw\n") else {
         return;
@@ -1541,4 +1545,91 @@ fn differential_passwd_chpasswd() {
         ("chpasswd", &[], "amy\n"),
         ("chpasswd", &[], "zed:x\n"),
     ]);
+}
+
+/// The tools on the running system's paths (no `-R`): inside a chroot of a temporary rootfs
+/// holding rbox and its links.
+#[test]
+fn real_paths_in_chroot() {
+    let Some(_f) = farm() else { return };
+    let r = rootfs(&common::rbox_bin(), "rbox");
+    for a in APPLETS {
+        std::os::unix::fs::symlink("rbox", r.p("bin").join(a)).unwrap();
+    }
+    let run = |args: &[&str], input: &str| {
+        let mut c = Command::new(chroot_bin());
+        c.env_clear().env("PATH", "/bin").arg(r.path()).args(args);
+        Out::from(common::run_with_input(&mut c, input.as_bytes()))
+    };
+    let probe = run(&["/bin/rbox", "--list"], "");
+    if probe.code != 0 {
+        common::skip("chroot not permitted here");
+        return;
+    }
+    let o = run(&["/bin/adduser", "-D", "bob"], "");
+    assert_eq!(o.code, 0, "{o:?}");
+    assert_eq!(
+        line_of(&r.etc("passwd"), "bob").unwrap(),
+        "bob:x:1000:1000:Linux User,,,:/home/bob:/bin/ash"
+    );
+    assert_eq!(fs::metadata(r.p("home/bob")).unwrap().uid(), 1000);
+    assert_eq!(
+        fs::read_to_string(r.p("home/bob/.profile")).unwrap(),
+        "export PS1='$ '\n"
+    );
+    let o = run(&["/bin/chpasswd"], "bob:s3cret\n");
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(verifies("s3cret", &shadow_hash(&r, "bob")));
+    let o = run(&["/bin/addgroup", "bob", "users"], "");
+    assert_eq!(o.code, 0);
+    let o = run(&["/bin/deluser", "--remove-home", "bob"], "");
+    assert_eq!(o.code, 0, "{o:?}");
+    assert_eq!(r.etc("passwd"), PASSWD);
+    assert_eq!(r.etc("group"), GROUP);
+    assert_eq!(r.etc("gshadow"), GSHADOW);
+    assert!(!r.p("home/bob").exists());
+    // On the running system a database that is a symlink is followed and rewritten in place.
+    fs::rename(r.p("etc/group"), r.p("etc/group.real")).unwrap();
+    std::os::unix::fs::symlink("group.real", r.p("etc/group")).unwrap();
+    let o = run(&["/bin/addgroup", "g1"], "");
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(fs::symlink_metadata(r.p("etc/group"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(r.etc("group.real"), format!("{GROUP}g1:x:1000:\n"));
+}
+
+/// The lock is glibc's lckpwdf(3) lock (shadow's tools take it): while another process holds
+/// a write lock on /etc/.pwd.lock, adduser waits.
+#[test]
+fn waits_for_lckpwdf_lock() {
+    let Some(f) = farm() else { return };
+    let r = Root::new();
+    let lock = r.p("etc/.pwd.lock");
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.lockf(f, fcntl.LOCK_EX); \
+             print('locked', flush=True); time.sleep(1.5)",
+        ])
+        .arg(&lock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    use std::io::BufRead;
+    std::io::BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "locked\n");
+    let t = std::time::Instant::now();
+    r.ok(f, "adduser", &["-D", "-H", "bob"]);
+    let waited = t.elapsed();
+    holder.wait().unwrap();
+    assert!(
+        waited >= std::time::Duration::from_millis(1000),
+        "did not wait: {waited:?}"
+    );
+    assert!(r.etc("passwd").contains("bob:x:1000:"));
 }

@@ -136,9 +136,10 @@ fn copy_tree(src: RawFd, dst: RawFd, uid: u32, gid: u32) -> io::Result<()> {
                     0,
                 )?;
                 copy_tree(s.as_raw_fd(), d.as_raw_fd(), uid, gid)?;
-                // SAFETY: plain syscalls on an fd we hold.
+                // SAFETY: plain syscalls on an fd we hold. Ownership can fail for a caller
+                // who is not root (a --root of its own): the home's own chown reports that.
                 unsafe {
-                    check(libc::fchown(d.as_raw_fd(), uid, gid))?;
+                    libc::fchown(d.as_raw_fd(), uid, gid);
                     check(libc::fchmod(d.as_raw_fd(), mode))?;
                 }
             }
@@ -151,9 +152,10 @@ fn copy_tree(src: RawFd, dst: RawFd, uid: u32, gid: u32) -> io::Result<()> {
                     0o600,
                 )?;
                 write_all(d.as_raw_fd(), &read_fd(s.as_raw_fd())?)?;
-                // SAFETY: plain syscalls on an fd we hold.
+                // SAFETY: plain syscalls on an fd we hold. Ownership can fail for a caller
+                // who is not root (a --root of its own): the home's own chown reports that.
                 unsafe {
-                    check(libc::fchown(d.as_raw_fd(), uid, gid))?;
+                    libc::fchown(d.as_raw_fd(), uid, gid);
                     check(libc::fchmod(d.as_raw_fd(), mode))?;
                 }
             }
@@ -171,13 +173,7 @@ fn copy_tree(src: RawFd, dst: RawFd, uid: u32, gid: u32) -> io::Result<()> {
                 // SAFETY: valid C strings.
                 unsafe {
                     check(libc::symlinkat(t.as_ptr(), dst, n.as_ptr()))?;
-                    check(libc::fchownat(
-                        dst,
-                        n.as_ptr(),
-                        uid,
-                        gid,
-                        libc::AT_SYMLINK_NOFOLLOW,
-                    ))?;
+                    libc::fchownat(dst, n.as_ptr(), uid, gid, libc::AT_SYMLINK_NOFOLLOW);
                 }
             }
             _ => {}

@@ -267,3 +267,28 @@ pub(crate) fn unknown(applet: &str, what: &str, name: &[u8]) {
     m.extend_from_slice(name);
     msg(applet, &[&m]);
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["bob", "a-b.c_d", "m$", "_x", "9"] {
+            assert!(name_ok("t", ok.as_bytes()), "{ok}");
+        }
+        for bad in ["", "-x", ".x", "$", "a$b", "a:b", "a,b", "a\nb", "\u{e9}"] {
+            assert!(!name_ok("t", bad.as_bytes()), "{bad:?}");
+        }
+        assert!(name_ok("t", &[b'a'; 255]));
+        assert!(!name_ok("t", &[b'a'; 256]));
+    }
+
+    #[test]
+    fn root_paths() {
+        let r = Root::new(Some(OsStr::new("/tmp/r/")));
+        assert_eq!(r.show(b"/etc"), b"/tmp/r/etc");
+        assert_eq!(Root::new(None).show(b"/etc"), b"/etc");
+    }
+}

@@ -298,3 +298,24 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     msg(A, &[&m]);
     0
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords() {
+        let w = |new: &str| weakness(None, new.as_bytes(), b"johndoe", b"John Doe");
+        assert_eq!(w("abc"), Some("too short"));
+        assert_eq!(w("xJohnDoe1!"), Some("similar to username"));
+        assert_eq!(w("eodnhoj#1A"), Some("similar to username"));
+        assert_eq!(w("aaaaab1!"), Some("too many similar characters"));
+        assert_eq!(w("qwerty123"), Some("too weak"));
+        assert_eq!(w("}(^#rrSX3S*22"), None);
+        assert_eq!(
+            weakness(Some(b"Zq8#Lm2!pQ"), b"Zq8#Lm2!pQx", b"a", b""),
+            Some("similar to old password")
+        );
+    }
+}
