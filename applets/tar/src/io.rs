@@ -268,6 +268,8 @@ pub struct Input {
     /// and copied with copy_file_range.
     raw: Option<RawFd>,
     _keep: Option<Fd>,
+    /// copy_file_range has not failed yet.
+    cfr: bool,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -306,6 +308,7 @@ impl Input {
                 src,
                 raw,
                 _keep: None,
+                cfr: true,
                 buf,
                 pos: 0,
                 len: n,
@@ -316,6 +319,7 @@ impl Input {
             src: Box::new(ChanReader::spawn(decoder(comp, chained)?)?),
             raw: None,
             _keep: None,
+            cfr: false,
             buf: vec![0u8; IN_BUF],
             pos: 0,
             len: 0,
@@ -417,7 +421,7 @@ impl Input {
             w.write_all(c)?;
             n -= k;
         }
-        if let Some(fd) = self.raw {
+        if let (Some(fd), true) = (self.raw, self.cfr) {
             while n > 0 {
                 let want = n.min(1 << 30) as usize;
                 // SAFETY: null offsets: the kernel uses and advances the file offsets.
@@ -438,7 +442,9 @@ impl Input {
                 if r == 0 {
                     return Err(short_read());
                 }
-                break; // EXDEV, ENOSYS, EINVAL...: plain copy below.
+                // EXDEV, ENOSYS, EINVAL...: plain copies from now on.
+                self.cfr = false;
+                break;
             }
         }
         while n > 0 {
@@ -689,6 +695,8 @@ impl Output {
                     if r == 0 {
                         return Ok(Ok(done));
                     }
+                    // A pipe, an old kernel...: plain copies from now on.
+                    self.plain_fd = None;
                     break;
                 }
             }
