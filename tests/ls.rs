@@ -642,6 +642,8 @@ fn gnu_only_options() {
             &["-l", "--time=atime", "--sort=time"],
             &["-l", "--sort=time"],
         ),
+        (&["-lt", "--time=birth"], &["-lt"]),
+        (&["-t", "--time=ctime"], &["-t"]),
         (&["-fl", "-d", "file", "dir"], &["-l", "-d", "file", "dir"]),
     ];
     for (args, base) in long {
