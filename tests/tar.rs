@@ -1577,3 +1577,34 @@ fn busybox_differential_edges() {
         assert_eq!(stderr(&run(&mut a)), stderr(&run(&mut b)), "{args:?}");
     }
 }
+
+/// A member that cannot be written (here: over RLIMIT_FSIZE) is reported, and the members
+/// after it still extract: the archive position is kept.
+#[test]
+fn write_error_keeps_going() {
+    let Some(f) = tar() else { return };
+    let w = scratch();
+    fs::write(w.path().join("big"), vec![3u8; 300_000]).unwrap();
+    fs::write(w.path().join("small"), b"ok").unwrap();
+    ok(&rtar(f, w.path(), &["cf", "a.tar", "big", "small"]));
+    let x = w.path().join("x");
+    fs::create_dir(&x).unwrap();
+    for input in ["a.tar", "-"] {
+        let mut c = Command::new("/bin/sh");
+        f.env(&mut c);
+        c.arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 200; exec tar xf \"$1\" < ../a.tar")
+            .arg("sh")
+            .arg(if input == "-" {
+                "-".to_string()
+            } else {
+                format!("../{input}")
+            })
+            .current_dir(&x);
+        let o = run(&mut c);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(stderr(&o), "tar: big: File too large\n");
+        assert_eq!(fs::read(x.join("small")).unwrap(), b"ok");
+        fs::remove_file(x.join("small")).unwrap();
+    }
+}

@@ -469,8 +469,8 @@ impl<'a> Extractor<'a> {
         };
         self.forget(path);
         let f = fd.as_raw_fd();
-        match &e.sparse {
-            Some(map) => {
+        let res = match &e.sparse {
+            Some(map) => (|| {
                 for &(off, len) in map {
                     // SAFETY: plain lseek on our own fd.
                     if unsafe { libc::lseek(f, off as libc::off_t, libc::SEEK_SET) } < 0 {
@@ -479,9 +479,21 @@ impl<'a> Extractor<'a> {
                     r.copy_to_fd(f, len)?;
                 }
                 // SAFETY: as above.
-                cvt(unsafe { libc::ftruncate(f, e.size as libc::off_t) })?;
+                cvt(unsafe { libc::ftruncate(f, e.size as libc::off_t) }).map(drop)
+            })(),
+            None => r.copy_to_fd(f, e.size),
+        };
+        if let Err(er) = res {
+            // A broken archive ends the run; a failed write (ENOSPC) is this member's.
+            if matches!(
+                er.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+            ) {
+                return Err(er);
             }
-            None => r.copy_to_fd(f, e.size)?,
+            err::report(A, &[path, err::reason(&er).as_bytes()]);
+            self.status = 1;
+            return Ok(());
         }
         if self.o.xattrs {
             for (k, v) in &e.xattrs {
@@ -491,17 +503,18 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
-        self.attrs_fd(f, e, perm, true)
+        let forced = self.o.overwrite;
+        self.attrs_fd(f, e, perm, forced)
     }
 
-    fn attrs_fd(&mut self, f: RawFd, e: &Entry, perm: u32, chmod_needed: bool) -> io::Result<()> {
+    fn attrs_fd(&mut self, f: RawFd, e: &Entry, perm: u32, force_chmod: bool) -> io::Result<()> {
         let chown = self.want_chown();
         if chown {
             let (u, g) = self.uid_gid(e);
             // SAFETY: plain syscall on our fd.
             unsafe { libc::fchown(f, u, g) };
         }
-        if chmod_needed && (chown && perm & 0o6000 != 0 || perm != perm & 0o777 & !self.umask) {
+        if force_chmod || chown && perm & 0o6000 != 0 || perm != perm & 0o777 & !self.umask {
             // SAFETY: as above.
             unsafe { libc::fchmod(f, perm) };
         }

@@ -410,7 +410,8 @@ impl Input {
     }
 
     /// Copies `n` bytes of member data to `out`, with copy_file_range where both ends allow.
-    pub fn copy_to_fd(&mut self, out: RawFd, mut n: u64) -> io::Result<()> {
+    /// `done` counts what was consumed from the archive, also when writing fails.
+    pub fn copy_to_fd(&mut self, out: RawFd, mut n: u64, done: &mut u64) -> io::Result<()> {
         let mut w = Fd {
             fd: out,
             owned: false,
@@ -418,8 +419,9 @@ impl Input {
         while n > 0 && self.pos < self.len {
             let c = self.chunk(n)?;
             let k = c.len() as u64;
-            w.write_all(c)?;
+            *done += k;
             n -= k;
+            w.write_all(c)?;
         }
         if let (Some(fd), true) = (self.raw, self.cfr) {
             while n > 0 {
@@ -437,6 +439,7 @@ impl Input {
                 };
                 if r > 0 {
                     n -= r as u64;
+                    *done += r as u64;
                     continue;
                 }
                 if r == 0 {
@@ -450,8 +453,9 @@ impl Input {
         while n > 0 {
             let c = self.chunk(n)?;
             let k = c.len() as u64;
-            w.write_all(c)?;
+            *done += k;
             n -= k;
+            w.write_all(c)?;
         }
         Ok(())
     }

@@ -68,9 +68,10 @@ impl Reader {
 
     pub fn copy_to_fd(&mut self, fd: i32, n: u64) -> io::Result<()> {
         let n = n.min(self.left);
-        self.input.copy_to_fd(fd, n)?;
-        self.left -= n;
-        Ok(())
+        let mut done = 0;
+        let r = self.input.copy_to_fd(fd, n, &mut done);
+        self.left -= done.min(self.left);
+        r
     }
 
     /// Reads the member data into `w` (to stdout, to a command).
