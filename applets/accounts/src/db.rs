@@ -28,9 +28,12 @@
 //! after, and the set of files is made consistent by the next run.
 //!
 //! # Kill injection (tests)
-//! In debug builds only, `RBOX_ACCOUNTS_CRASH_AT=N` makes the process `_exit(86)` just
-//! before its Nth write, fsync, link, unlink or rename step (counted from 1). Release builds
-//! compile the hook out.
+//! `RBOX_ACCOUNTS_CRASH_AT=N` makes the process `_exit(86)` just before its Nth write,
+//! fsync, link, unlink or rename step (counted from 1), so tests can stop a run at every
+//! step, not only at random. It is kept in release builds (the tests run against them) and
+//! is harmless there: it does exactly what a kill at that moment does, which the protocol
+//! survives, and which the caller could do anyway (even to a setuid `passwd`, whose real uid
+//! is the caller's).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -48,23 +51,22 @@ const JOURNAL: &str = ".rbox-accounts.journal";
 const JOURNAL_NEW: &str = ".rbox-accounts.journal.new";
 const JOURNAL_HEAD: &[u8] = b"rbox-accounts journal 1\n";
 
-#[cfg(debug_assertions)]
+/// The kill-injection hook (see the module documentation).
 pub(crate) fn step() {
     use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::OnceLock;
+    static AT: OnceLock<u32> = OnceLock::new();
     static N: AtomicU32 = AtomicU32::new(0);
-    let Some(at) = std::env::var_os("RBOX_ACCOUNTS_CRASH_AT") else {
-        return;
-    };
-    let n = N.fetch_add(1, Ordering::Relaxed) + 1;
-    if at.to_str().and_then(|s| s.parse::<u32>().ok()) == Some(n) {
+    let at = *AT.get_or_init(|| {
+        std::env::var_os("RBOX_ACCOUNTS_CRASH_AT")
+            .and_then(|v| v.to_str().and_then(|s| s.parse().ok()))
+            .unwrap_or(0)
+    });
+    if at != 0 && N.fetch_add(1, Ordering::Relaxed) + 1 == at {
         // SAFETY: ends the process at once, as a kill would.
         unsafe { libc::_exit(86) };
     }
 }
-
-#[cfg(not(debug_assertions))]
-#[inline(always)]
-pub(crate) fn step() {}
 
 fn cpath(s: &[u8]) -> io::Result<std::ffi::CString> {
     std::ffi::CString::new(s).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
