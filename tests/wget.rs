@@ -1775,6 +1775,32 @@ fn https_untrusted_chain() {
 }
 
 #[test]
+fn https_bad_signature() {
+    // Issued by a CA with the trusted CA's name but another key: the signature cannot check.
+    let Some((f, pki, www)) = https_setup() else {
+        return;
+    };
+    pki.issue("good", "IP:127.0.0.1", GOOD_FROM, GOOD_TO, false);
+    let srv = https_server(&pki, "good", www.path());
+    let impostor = Pki::new();
+    let d = tmp();
+    let url = format!("https://127.0.0.1:{}/secret.txt", srv.port);
+    let ca = impostor.path("ca.crt");
+    let o = wget(
+        f,
+        d.path(),
+        &["--ca-certificate", ca.to_str().unwrap(), &url],
+    );
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).contains("certificate has a bad signature"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(listing(d.path()).is_empty());
+}
+
+#[test]
 fn https_through_a_connect_proxy() {
     let Some((f, pki, www)) = https_setup() else {
         return;

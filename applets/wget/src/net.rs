@@ -28,7 +28,7 @@ pub fn resolve(
         let (tx, rx) = mpsc::channel();
         let h = host.to_string();
         let spawned = std::thread::Builder::new()
-            .stack_size(64 * 1024)
+            .stack_size(256 * 1024)
             .spawn(move || {
                 let r = (h.as_str(), port)
                     .to_socket_addrs()
