@@ -600,12 +600,10 @@ fn expand_old_style(args: &[OsString]) -> Vec<OsString> {
 }
 
 fn usage_error(msg: &str) -> i32 {
-    err::report_msg(A, msg);
-    let first = USAGE.lines().next().unwrap_or("");
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("Usage: {first}\n").as_bytes(),
-    );
+    if !msg.is_empty() {
+        err::report_msg(A, msg);
+    }
+    eprintln!("{USAGE}");
     1
 }
 
@@ -791,7 +789,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     match mode {
         b'c' => create(&o, file, comp.unwrap_or(Comp::None), ops),
         b'x' | b't' => read_archive(&o, mode == b'x', file, ops),
-        _ => usage_error("need one of c, x, t"),
+        _ => usage_error(""),
     }
 }
 
@@ -987,7 +985,8 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
             }
             n.strip_prefix(b"/").unwrap_or(n).to_vec()
         };
-        if shown.is_empty() {
+        // A GNU volume label is not a member.
+        if shown.is_empty() || e.kind == b'V' {
             continue;
         }
         if !pats.is_empty() {

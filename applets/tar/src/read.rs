@@ -143,6 +143,8 @@ impl Reader {
                 link: raw.link,
                 kind: match raw.typeflag {
                     0 | header::REG | header::CONTIG | header::GNU_SPARSE => header::REG,
+                    // GNU dumpdir: a directory with a listing we do not need.
+                    b'D' => header::DIR,
                     t => t,
                 },
                 mode: raw.mode,
