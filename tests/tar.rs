@@ -100,6 +100,16 @@ fn make_tree(root: &Path) {
     std::os::unix::fs::symlink("/nonexistent/target", t.join("dangling")).unwrap();
     std::os::unix::fs::symlink(long(150, 'T'), t.join("longlink")).unwrap();
     mkfifo(&t.join("fifo"));
+    if unsafe { libc::geteuid() } == 0 {
+        // Devices, as root only (every reader here runs as root too).
+        for (n, kind, maj, min) in [("chr", libc::S_IFCHR, 1, 3), ("blk", libc::S_IFBLK, 7, 200)] {
+            let c = std::ffi::CString::new(t.join(n).as_os_str().as_bytes()).unwrap();
+            assert_eq!(
+                unsafe { libc::mknod(c.as_ptr(), kind | 0o640, libc::makedev(maj, min)) },
+                0
+            );
+        }
+    }
     fs::write(t.join("exec"), b"#!/bin/sh\n").unwrap();
     fs::set_permissions(t.join("exec"), fs::Permissions::from_mode(0o751)).unwrap();
     // Names of 99, 100, 101, 155 and 256+ bytes (as member names, "t/" included).
@@ -155,6 +165,10 @@ fn snapshot(root: &Path) -> Vec<String> {
         let md = fs::symlink_metadata(&p).unwrap();
         let ft = md.file_type();
         let mut s = format!("{rels} mode={:o}", md.mode());
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_char_device() || ft.is_block_device() {
+            s += &format!(" rdev={:x}", md.rdev());
+        }
         if ft.is_symlink() {
             s += &format!(" -> {:?}", fs::read_link(&p).unwrap());
         } else if ft.is_file() {
