@@ -1,0 +1,218 @@
+//! Where the parser's bytes come from: a string, a whole file, or a descriptor read so that
+//! the shell never consumes input past the command it is about to run.
+
+use crate::sys;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// Everything is in `buf`.
+    Mem,
+    /// A pipe or other unseekable descriptor: one byte per read.
+    Byte,
+    /// A seekable descriptor: read in chunks, seek back before running a command.
+    Chunk,
+    /// A terminal: a line per read, with a prompt on stderr.
+    Tty,
+}
+
+struct Pushed {
+    text: Vec<u8>,
+    pos: usize,
+    alias: Vec<u8>,
+}
+
+pub struct Input {
+    buf: Vec<u8>,
+    pos: usize,
+    fd: i32,
+    mode: Mode,
+    eof: bool,
+    pub line: u32,
+    pushed: Vec<Pushed>,
+    pub ps1: Vec<u8>,
+    pub ps2: Vec<u8>,
+    pub at_start: bool,
+}
+
+impl Input {
+    pub fn mem(b: Vec<u8>) -> Input {
+        Input {
+            buf: b,
+            pos: 0,
+            fd: -1,
+            mode: Mode::Mem,
+            eof: true,
+            line: 1,
+            pushed: Vec::new(),
+            ps1: Vec::new(),
+            ps2: Vec::new(),
+            at_start: true,
+        }
+    }
+
+    pub fn fd(fd: i32) -> Input {
+        let mode = if sys::isatty(fd) {
+            Mode::Tty
+        } else if sys::lseek(fd, 0, libc::SEEK_CUR) >= 0 {
+            Mode::Chunk
+        } else {
+            Mode::Byte
+        };
+        Input {
+            buf: Vec::new(),
+            pos: 0,
+            fd,
+            mode,
+            eof: false,
+            line: 1,
+            pushed: Vec::new(),
+            ps1: Vec::new(),
+            ps2: Vec::new(),
+            at_start: true,
+        }
+    }
+
+    pub fn is_tty(&self) -> bool {
+        self.mode == Mode::Tty
+    }
+
+    fn fill(&mut self) -> bool {
+        if self.eof {
+            return false;
+        }
+        if self.pos >= self.buf.len() {
+            self.buf.clear();
+            self.pos = 0;
+        }
+        let mut tmp = [0u8; 65536];
+        let want = match self.mode {
+            Mode::Mem => return false,
+            Mode::Byte => 1,
+            Mode::Chunk => 65536,
+            Mode::Tty => {
+                let p = if self.at_start { &self.ps1 } else { &self.ps2 };
+                let _ = sys::write_all(2, p);
+                self.at_start = false;
+                4096
+            }
+        };
+        loop {
+            match sys::read(self.fd, &mut tmp[..want]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return false;
+                }
+                Ok(n) => {
+                    self.buf.extend_from_slice(&tmp[..n]);
+                    return true;
+                }
+                Err(libc::EINTR) => continue,
+                Err(_) => {
+                    self.eof = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    #[inline]
+    pub fn peek(&mut self) -> Option<u8> {
+        loop {
+            if let Some(p) = self.pushed.last() {
+                if p.pos < p.text.len() {
+                    return Some(p.text[p.pos]);
+                }
+                self.pushed.pop();
+                continue;
+            }
+            if self.pos < self.buf.len() {
+                return Some(self.buf[self.pos]);
+            }
+            if !self.fill() {
+                return None;
+            }
+        }
+    }
+
+    /// The byte after the next one (for `\` newline and two-byte operators).
+    pub fn peek2(&mut self) -> Option<u8> {
+        self.peek()?;
+        if let Some(p) = self.pushed.last() {
+            if p.pos + 1 < p.text.len() {
+                return Some(p.text[p.pos + 1]);
+            }
+            return None;
+        }
+        while self.pos + 1 >= self.buf.len() {
+            if !self.fill() {
+                return None;
+            }
+        }
+        Some(self.buf[self.pos + 1])
+    }
+
+    #[inline]
+    pub fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        if let Some(p) = self.pushed.last_mut() {
+            p.pos += 1;
+        } else {
+            self.pos += 1;
+            if c == b'\n' {
+                self.line += 1;
+            }
+        }
+        Some(c)
+    }
+
+    pub fn push_alias(&mut self, name: &[u8], text: &[u8]) {
+        self.pushed.push(Pushed {
+            text: text.to_vec(),
+            pos: 0,
+            alias: name.to_vec(),
+        });
+    }
+
+    pub fn alias_active(&self, name: &[u8]) -> bool {
+        self.pushed.iter().any(|p| p.alias == name)
+    }
+
+    /// True when the last alias text ended in a blank (the next word is checked for aliases).
+    pub fn in_alias(&self) -> bool {
+        !self.pushed.is_empty()
+    }
+
+    /// Before running a command: give unread input back to the descriptor.
+    pub fn sync(&mut self) {
+        if self.mode == Mode::Chunk && self.pos < self.buf.len() {
+            let back = (self.buf.len() - self.pos) as i64;
+            if sys::lseek(self.fd, -back, libc::SEEK_CUR) >= 0 {
+                self.buf.clear();
+                self.pos = 0;
+            }
+        }
+        self.at_start = true;
+    }
+
+    /// Only blanks, comments and newlines remain (memory input): lets `sh -c` exec the last
+    /// command in place.
+    pub fn rest_is_empty(&self) -> bool {
+        if self.mode != Mode::Mem || !self.pushed.is_empty() {
+            return false;
+        }
+        let mut i = self.pos;
+        let b = &self.buf;
+        while i < b.len() {
+            match b[i] {
+                b' ' | b'\t' | b'\n' => i += 1,
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
