@@ -1181,6 +1181,14 @@ fn devices_only_as_root_and_modes() {
     assert!(!t.join("null").exists());
     assert_eq!(fs::metadata(t.join("suid")).unwrap().mode() & 0o7777, 0o755);
     fs::remove_file(t.join("suid")).unwrap();
+    // Non-root with -p: the mode as stored.
+    let o = as_nobody(f, &t, &["-xpf", "-"], &a);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        fs::metadata(t.join("suid")).unwrap().mode() & 0o7777,
+        0o4777
+    );
+    fs::remove_file(t.join("suid")).unwrap();
     // Root: the device is made, permissions kept exactly.
     let mut c = f.cmd("tar");
     c.args(["-xf", "-"]).current_dir(&t);
@@ -1201,7 +1209,6 @@ fn devices_only_as_root_and_modes() {
         .current_dir(&t);
     common::run_with_input(&mut c, &a);
     assert_eq!(fs::metadata(t.join("suid")).unwrap().mode() & 0o7777, 0o755);
-    // -o: no chown (owner stays root rather than the archive's 0... use uid from header 0).
 }
 
 #[test]
