@@ -39,7 +39,8 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Err(s) => return s,
     };
     let n = [b'e', b'm', b'c'].iter().filter(|&&c| args.has(c)).count();
-    if n > 1 || !args.operands.is_empty() {
+    // Operands are ignored, as BusyBox does.
+    if n > 1 {
         return crate::usage_error(A, USAGE);
     }
     if !args.root.allowed(A) {
