@@ -1629,3 +1629,68 @@ fn write_error_keeps_going() {
         fs::remove_file(x.join("small")).unwrap();
     }
 }
+
+fn getxattr(p: &Path, name: &str) -> Option<Vec<u8>> {
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    let n = std::ffi::CString::new(name).unwrap();
+    let mut buf = vec![0u8; 256];
+    let k = unsafe { libc::lgetxattr(c.as_ptr(), n.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    (k >= 0).then(|| {
+        buf.truncate(k as usize);
+        buf
+    })
+}
+
+/// --xattrs: SCHILY.xattr records both ways, with GNU tar.
+#[test]
+fn xattrs_with_gnu() {
+    let Some(f) = tar() else { return };
+    if gnu_tar().is_none() {
+        return;
+    }
+    let w = scratch();
+    let p = w.path().join("f");
+    fs::write(&p, b"x").unwrap();
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    let r = unsafe {
+        libc::setxattr(
+            c.as_ptr(),
+            c"user.test".as_ptr(),
+            b"value".as_ptr().cast(),
+            5,
+            0,
+        )
+    };
+    if r != 0 {
+        common::skip("the file system of the temp dir has no user xattrs");
+        return;
+    }
+    ok(&gtar(
+        w.path(),
+        &["cf", "g.tar", "--format=posix", "--xattrs", "f"],
+    ));
+    ok(&rtar(f, w.path(), &["cf", "r.tar", "--xattrs", "f"]));
+    for (arch, reader) in [("g.tar", "rbox"), ("r.tar", "gnu"), ("r.tar", "rbox")] {
+        for with in [true, false] {
+            let x = w.path().join(format!("x-{arch}-{reader}-{with}"));
+            fs::create_dir(&x).unwrap();
+            let mut args = vec!["xf", &arch[..]];
+            if with {
+                args.push("--xattrs");
+            }
+            let a = format!("../{arch}");
+            args[1] = &a;
+            if reader == "rbox" {
+                ok(&rtar(f, &x, &args));
+            } else {
+                ok(&gtar(&x, &args));
+            }
+            let got = getxattr(&x.join("f"), "user.test");
+            assert_eq!(
+                got.as_deref(),
+                with.then_some(&b"value"[..]),
+                "{arch} by {reader}, --xattrs {with}"
+            );
+        }
+    }
+}

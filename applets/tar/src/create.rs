@@ -93,6 +93,35 @@ pub struct Meta<'b> {
     pub minor: u32,
     /// Data segments of a sparse file.
     pub sparse: Option<&'b [(u64, u64)]>,
+    /// Extended attributes (`--xattrs`), written as SCHILY.xattr pax records.
+    pub xattrs: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// The extended attributes of `path` (not following a symlink).
+fn read_xattrs(path: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(c) = CString::new(path) else {
+        return out;
+    };
+    let mut names = vec![0u8; 4096];
+    // SAFETY: valid C string and buffer of the given length.
+    let n = unsafe { libc::llistxattr(c.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
+    if n <= 0 {
+        return out;
+    }
+    names.truncate(n as usize);
+    for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let Ok(cn) = CString::new(name) else { continue };
+        let mut val = vec![0u8; 65536];
+        // SAFETY: valid C strings and buffer.
+        let k =
+            unsafe { libc::lgetxattr(c.as_ptr(), cn.as_ptr(), val.as_mut_ptr().cast(), val.len()) };
+        if k >= 0 {
+            val.truncate(k as usize);
+            out.push((name.to_vec(), val));
+        }
+    }
+    out
 }
 
 impl<'a> Creator<'a> {
@@ -227,6 +256,11 @@ impl<'a> Creator<'a> {
             major: libc::major(st.st_rdev),
             minor: libc::minor(st.st_rdev),
             sparse: sparse.as_deref(),
+            xattrs: if self.o.xattrs {
+                read_xattrs(path)
+            } else {
+                Vec::new()
+            },
         };
         if !self.write_header(&meta)? {
             return Ok(());
@@ -376,6 +410,13 @@ impl<'a> Creator<'a> {
             }
             None => m.name,
         };
+        if !gnu {
+            for (k, v) in &m.xattrs {
+                let mut key = b"SCHILY.xattr.".to_vec();
+                key.extend_from_slice(k);
+                header::pax_record(&mut pax, &key, v);
+            }
+        }
         // Name.
         match header::ustar_split(name) {
             Some((prefix, name)) if !gnu || prefix.is_empty() => {
