@@ -1926,6 +1926,30 @@ fn ftp_downloads() {
     let o = wget(f, d.path(), &["-c", "-O", "part.bin", &url]);
     assert_eq!(status(&o), 0, "{}", stderr(&o));
     assert_eq!(read(d.path().join("part.bin")), data);
+    // An HTTP redirect to FTP: --user stays with the HTTP host, FTP logs in anonymously.
+    let to = url.clone();
+    let s = serve(move |_, _| redirect(302, &to));
+    let o = wget(
+        f,
+        d.path(),
+        &[
+            "-S",
+            "-O",
+            "r.bin",
+            "--user",
+            "user",
+            "--password",
+            "secret",
+            &s.url("/r"),
+        ],
+    );
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--> USER anonymous\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(d.path().join("r.bin")), data);
     // Same files and statuses as BusyBox.
     if let Some((_, bb)) = common::pair("wget") {
         for u in [&url, &url3] {

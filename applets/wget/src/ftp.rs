@@ -118,12 +118,24 @@ pub(crate) fn fetch(
     url: &Url,
     target: &Target,
     resume: u64,
+    same_origin: bool,
 ) -> Res<()> {
+    // --user/--password belong to the URL given, not to a host a redirect named.
+    let opt_user = if same_origin {
+        ctx.o.user.clone()
+    } else {
+        None
+    };
+    let opt_pass = if same_origin {
+        ctx.o.password.clone()
+    } else {
+        None
+    };
     let peer = tcp.peer_addr().map_err(|e| ctx.io_fail(&e))?;
     let mut c = Control {
         r: BufReader::new(tcp),
         last: Vec::new(),
-        anonymous: url.user.is_none() && ctx.o.user.is_none(),
+        anonymous: url.user.is_none() && opt_user.is_none(),
     };
     if c.reply(ctx)? != 220 {
         return Err(c.fail("connect"));
@@ -131,12 +143,12 @@ pub(crate) fn fetch(
     let user = url
         .user
         .clone()
-        .or_else(|| ctx.o.user.clone())
+        .or_else(|| opt_user.clone())
         .unwrap_or_else(|| b"anonymous".to_vec());
     let pass = if url.user.is_some() {
         url.pass.clone().unwrap_or_default()
-    } else if ctx.o.user.is_some() {
-        ctx.o.password.clone().unwrap_or_default()
+    } else if opt_user.is_some() {
+        opt_pass.unwrap_or_default()
     } else {
         b"anonymous@".to_vec()
     };

@@ -934,7 +934,7 @@ impl Ctx {
                 let Some(tcp) = conn.into_tcp() else {
                     return Err(Fail::new("ftp over TLS is not supported"));
                 };
-                return ftp::fetch(self, tcp, &req.url, target, resume);
+                return ftp::fetch(self, tcp, &req.url, target, resume, req.same_origin);
             }
             let mut conn = BufReader::with_capacity(64 * 1024, conn);
             let bytes = self.request(&req, proxy.as_ref(), resume, orig);
@@ -979,10 +979,6 @@ impl Ctx {
                     }
                     if !next.same_origin(orig) {
                         req.same_origin = false;
-                    }
-                    let mut next = next;
-                    if !next.same_origin(&req.url) && next.user.is_none() {
-                        next.pass = None;
                     }
                     // RFC 9110 15.4: 301/302 may and 303 must turn POST into GET; 307/308
                     // keep the method and body. HEAD stays HEAD.
