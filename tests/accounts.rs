@@ -1670,3 +1670,59 @@ fn waits_for_lckpwdf_lock() {
     );
     assert!(r.etc("passwd").contains("bob:x:1000:"));
 }
+
+/// On a terminal the password is read with echo off: run passwd on a pseudo-terminal
+/// (Python's pty module) and check the typed password never comes back.
+#[test]
+fn passwd_on_a_terminal_does_not_echo() {
+    let Some(f) = farm() else { return };
+    let r = Root::new();
+    r.ok(f, "adduser", &["-D", "-H", "bob"]);
+    let script = r#"
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "-R", sys.argv[2], "bob"])
+out = b""
+def until(s):
+    global out
+    deadline = time.time() + 10
+    while s not in out and time.time() < deadline:
+        try:
+            out += os.read(fd, 1024)
+        except OSError:
+            break
+until(b"New password: ")
+os.write(fd, b"Pty#Secret9\n")
+until(b"Retype password: ")
+os.write(fd, b"Pty#Secret9\n")
+until(b"changed by")
+_, st = os.waitpid(pid, 0)
+try:
+    while True:
+        d = os.read(fd, 1024)
+        if not d:
+            break
+        out += d
+except OSError:
+    pass
+sys.stdout.write(out.decode("latin-1"))
+sys.exit(os.waitstatus_to_exitcode(st))
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(f.path("passwd"))
+        .arg(r.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("Changing password for bob"), "{out}");
+    assert!(
+        out.contains("New password: ") && out.contains("Retype password: "),
+        "{out}"
+    );
+    assert!(!out.contains("Pty#Secret9"), "password echoed: {out}");
+    assert!(verifies("Pty#Secret9", &shadow_hash(&r, "bob")));
+}
