@@ -2029,6 +2029,20 @@ fn non_utf8_output_name() {
     assert_eq!(status(&o), 0, "{}", stderr(&o));
     // BusyBox keeps the escape in the name; so do we.
     assert_eq!(listing(d.path()), ["caf%E9"]);
+    // A URL with a raw non-UTF-8 byte: sent escaped, saved under the raw name.
+    let raw = format!("http://127.0.0.1:{}/caf", s.port);
+    let mut arg = raw.into_bytes();
+    arg.push(0xe9);
+    let mut c = f.cmd("wget");
+    c.arg("-q")
+        .arg(std::ffi::OsStr::from_bytes(&arg))
+        .current_dir(d.path());
+    let o = common::run(&mut c);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        read(d.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"))),
+        b"bytes"
+    );
     let name = std::ffi::OsStr::from_bytes(b"out\xff");
     let mut c = f.cmd("wget");
     c.arg("-q")

@@ -37,6 +37,9 @@ pub struct Url {
     pub explicit_port: bool,
     /// Path and query, always starting with '/', fragment removed, unsafe bytes escaped.
     pub path: Vec<u8>,
+    /// The path as given (before escaping), for the output file name: a URL with raw
+    /// non-UTF-8 bytes names the file with those bytes.
+    pub raw_path: Vec<u8>,
 }
 
 /// Why a URL was refused; the caller words the message.
@@ -179,6 +182,7 @@ impl Url {
             port,
             explicit_port,
             path: escape_path(&path),
+            raw_path: path,
         })
     }
 
@@ -226,7 +230,7 @@ impl Url {
     /// The last path component (before the query), or `index.html` when it is empty: the
     /// output name BusyBox gives. BusyBox keeps the query in the name; so do we.
     pub fn file_name(&self) -> Vec<u8> {
-        let p = &self.path;
+        let p = &self.raw_path;
         let name = match p.iter().rposition(|&c| c == b'/') {
             Some(i) => &p[i + 1..],
             None => &p[..],
@@ -280,7 +284,8 @@ impl Url {
             v.extend_from_slice(loc);
             v
         };
-        base.path = escape_path(&remove_dots(&path));
+        base.raw_path = remove_dots(&path);
+        base.path = escape_path(&base.raw_path);
         // Credentials of the original URL stay with the same origin only.
         base.user = self.user.clone();
         base.pass = self.pass.clone();
@@ -400,5 +405,6 @@ mod tests {
         assert_eq!(u("http://h/a b").path, b"/a%20b");
         let x = Url::parse(b"http://h/a\xff").unwrap();
         assert_eq!(x.path, b"/a%FF");
+        assert_eq!(x.file_name(), b"a\xff");
     }
 }
