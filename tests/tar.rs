@@ -1694,3 +1694,27 @@ fn xattrs_with_gnu() {
         }
     }
 }
+
+/// Existing directories take the archive's mode, unless --no-overwrite-dir.
+#[test]
+fn existing_directories() {
+    let Some(f) = tar() else { return };
+    let w = scratch();
+    fs::create_dir(w.path().join("d")).unwrap();
+    fs::set_permissions(w.path().join("d"), fs::Permissions::from_mode(0o751)).unwrap();
+    ok(&rtar(f, w.path(), &["cf", "a.tar", "d"]));
+    for (opt, want) in [(None, 0o751), (Some("--no-overwrite-dir"), 0o700)] {
+        let x = w.path().join("x");
+        let _ = fs::remove_dir_all(&x);
+        fs::create_dir_all(x.join("d")).unwrap();
+        fs::set_permissions(x.join("d"), fs::Permissions::from_mode(0o700)).unwrap();
+        let mut args = vec!["xf", "../a.tar"];
+        args.extend(opt);
+        ok(&rtar(f, &x, &args));
+        assert_eq!(
+            fs::metadata(x.join("d")).unwrap().mode() & 0o7777,
+            want,
+            "{opt:?}"
+        );
+    }
+}

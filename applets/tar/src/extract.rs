@@ -39,6 +39,9 @@ pub struct Extractor<'a> {
     is_root: bool,
     umask: u32,
     names: rbox_common::passwd::Names,
+    /// The last user and group name looked up (archives repeat the same few).
+    ucache: (Vec<u8>, Option<u32>),
+    gcache: (Vec<u8>, Option<u32>),
     pub status: i32,
 }
 
@@ -164,6 +167,8 @@ impl<'a> Extractor<'a> {
             is_root,
             umask,
             names: rbox_common::passwd::Names::new(),
+            ucache: (Vec::new(), None),
+            gcache: (Vec::new(), None),
             status: 0,
         })
     }
@@ -313,12 +318,18 @@ impl<'a> Extractor<'a> {
         let mut gid = e.gid as u32;
         if !self.o.numeric_owner {
             if !e.uname.is_empty() {
-                if let Some(u) = self.names.uid(&e.uname) {
+                if self.ucache.0 != e.uname {
+                    self.ucache = (e.uname.clone(), self.names.uid(&e.uname));
+                }
+                if let Some(u) = self.ucache.1 {
                     uid = u;
                 }
             }
             if !e.gname.is_empty() {
-                if let Some(g) = self.names.gid(&e.gname) {
+                if self.gcache.0 != e.gname {
+                    self.gcache = (e.gname.clone(), self.names.gid(&e.gname));
+                }
+                if let Some(g) = self.gcache.1 {
                     gid = g;
                 }
             }
@@ -545,6 +556,8 @@ impl<'a> Extractor<'a> {
                     self.remove(pfd, base)?;
                     self.forget(path);
                     mkdir(pfd, base, 0o700 | (perm & 0o777))?;
+                } else if self.o.no_overwrite_dir {
+                    return Ok(());
                 }
             }
             Err(er) => return Err(er),

@@ -73,7 +73,8 @@ Create, extract or list files from a tar archive
 \t--mtime DATE\tModification time of members when creating (@SECS, date or file)
 \t--sort=name\tArchive directory contents in name order
 \t--format FMT\tpax (default), ustar or gnu
-\t--xattrs\tRestore extended attributes from pax records
+\t--xattrs\tArchive and restore extended attributes (pax records)
+\t--no-overwrite-dir\tKeep the mode and times of existing directories
 \t--version\tPrint version";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -108,6 +109,7 @@ pub struct Opts {
     pub sort_name: bool,
     pub format: Format,
     pub xattrs: bool,
+    pub no_overwrite_dir: bool,
     pub excludes: Vec<Vec<u8>>,
 }
 
@@ -659,6 +661,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         sort_name: false,
         format: Format::Pax,
         xattrs: false,
+        no_overwrite_dir: false,
         excludes: Vec::new(),
     };
     for it in Getopt::new(&args, SHORT, LONG) {
@@ -759,7 +762,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
             }
             O_XATTRS => o.xattrs = true,
             O_NO_XATTRS => o.xattrs = false,
-            O_NO_OVERWRITE_DIR => {}
+            O_NO_OVERWRITE_DIR => o.no_overwrite_dir = true,
             O_VERSION => {
                 let mut out = Out::stdout();
                 out.put(concat!("tar (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
