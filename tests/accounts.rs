@@ -1726,3 +1726,42 @@ sys.exit(os.waitstatus_to_exitcode(st))
     assert!(!out.contains("Pty#Secret9"), "password echoed: {out}");
     assert!(verifies("Pty#Secret9", &shadow_hash(&r, "bob")));
 }
+
+#[test]
+fn long_root_option_and_relative_paths() {
+    let Some(f) = farm() else { return };
+    let r = Root::new();
+    let mut c = f.cmd("addgroup");
+    c.arg("--root").arg(r.path()).arg("g1");
+    assert_eq!(common::run(&mut c).status.code(), Some(0));
+    let mut c = f.cmd("adduser");
+    c.arg(format!("--root={}", r.path().display()))
+        .args(["-D", "-h", "rel/home", "bob"]);
+    let cwd = tempfile::tempdir().unwrap();
+    fs::create_dir_all(r.p("rel")).unwrap();
+    fs::create_dir_all(cwd.path().join("rel")).unwrap();
+    c.current_dir(cwd.path());
+    let o = Out::from(common::run(&mut c));
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(r.etc("group").contains("g1:x:1000:\n"));
+    assert!(
+        r.p("rel/home/.profile").exists(),
+        "a relative home stays under the root"
+    );
+    assert!(!cwd.path().join("rel/home").exists());
+    for applet in ["deluser", "delgroup", "passwd", "chpasswd"] {
+        let mut c = f.cmd(applet);
+        c.arg("--root").arg(r.path());
+        match applet {
+            "deluser" => c.arg("bob"),
+            "delgroup" => c.arg("g1"),
+            "passwd" => c.args(["-d", "root"]),
+            _ => &mut c,
+        };
+        let o = Out::from(common::run_with_input(&mut c, b"root:pw\n"));
+        assert_eq!(o.code, 0, "{applet}: {o:?}");
+    }
+    assert!(verifies("pw", &shadow_hash(&r, "root")));
+    assert!(line_of(&r.etc("passwd"), "bob").is_none());
+    assert!(line_of(&r.etc("group"), "g1").is_none());
+}

@@ -49,7 +49,8 @@ pub fn parent<'a>(root: &Root, path: &'a [u8]) -> io::Result<(OwnedFd, &'a [u8])
     if comps.iter().any(|c| *c == b"..") || comps.is_empty() {
         return Err(io::Error::from_raw_os_error(libc::EINVAL));
     }
-    let mut dir = if path.starts_with(b"/") {
+    // Under --root even a relative path stays inside the root.
+    let mut dir = if path.starts_with(b"/") || root.dir.is_some() {
         open_root(root)?
     } else {
         openat(libc::AT_FDCWD, b".", libc::O_RDONLY | libc::O_DIRECTORY, 0)?
