@@ -355,6 +355,12 @@ mod tests {
         let mut long = b"HTTP/1.1 200 OK\r\nX: ".to_vec();
         long.extend(std::iter::repeat(b'a').take(100_000));
         assert!(matches!(parse(&long), Err(Error::LineTooLong)));
+        let mut many = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for _ in 0..1000 {
+            many.extend_from_slice(b"X: y\r\n");
+        }
+        many.extend_from_slice(b"\r\n");
+        assert!(matches!(parse(&many), Err(Error::TooManyHeaders)));
         assert!(matches!(
             parse(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"),
             Err(Error::BadLength)

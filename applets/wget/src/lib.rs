@@ -1028,7 +1028,7 @@ impl Ctx {
                 http::Framing::Length(n) => n,
                 _ => 0,
             };
-            let total = if len > 0 { beg + len } else { 0 };
+            let total = if len > 0 { beg.saturating_add(len) } else { 0 };
             let mut sink = self.open_sink(target, resume > 0, beg)?;
             let mut body = http::Body::new(conn, framing);
             let r = self.transfer(&mut sink, beg, total, &mut |buf: &mut [u8]| {
@@ -1255,7 +1255,7 @@ impl Ctx {
             self.say(format!("{} saved", q(dest.as_os_str().as_bytes())).as_bytes());
         }
         if self.o.nv && !self.o.quiet {
-            let size = beg + got;
+            let size = beg.saturating_add(got);
             let tot = if total > 0 { total } else { size };
             let mut line = format!("{} URL:", now_string()).into_bytes();
             line.extend_from_slice(&orig.to_bytes());

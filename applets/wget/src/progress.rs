@@ -108,7 +108,7 @@ impl Progress {
     pub fn finish(&mut self, log: &mut dyn FnMut(&[u8]), transferred: u64) {
         // A body of unknown length is complete now: BusyBox shows it as 100%.
         if self.total == 0 {
-            self.total = self.beg + transferred;
+            self.total = self.beg.saturating_add(transferred);
         }
         let mut line = self.line(transferred, Instant::now());
         line.push(b'\n');
@@ -127,7 +127,7 @@ impl Progress {
         }
         out.extend_from_slice(&name);
         out.push(b' ');
-        let done = self.beg + transferred;
+        let done = self.beg.saturating_add(transferred);
         if self.total != 0 {
             let ratio = if done >= self.total {
                 100
