@@ -1845,3 +1845,41 @@ done
         .unwrap()
         .contains("bob:x:1000:"));
 }
+
+#[test]
+fn non_utf8_fields() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let Some(f) = farm() else { return };
+    let r = Root::new();
+    fs::create_dir_all(r.p("srv")).unwrap();
+    let mut c = f.cmd("adduser");
+    c.arg("-R")
+        .arg(r.path())
+        .args(["-D", "-g"])
+        .arg(OsStr::from_bytes(b"Jos\xe9 \xff"))
+        .arg("-h")
+        .arg(OsStr::from_bytes(b"/srv/h\xff"))
+        .arg("jose");
+    let o = Out::from(common::run(&mut c));
+    assert_eq!(o.code, 0, "{o:?}");
+    let p = fs::read(r.p("etc/passwd")).unwrap();
+    assert!(p.ends_with(b"jose:x:1000:1000:Jos\xe9 \xff:/srv/h\xff:/bin/ash\n"));
+    assert!(r
+        .path()
+        .join(OsStr::from_bytes(b"srv/h\xff/.profile"))
+        .exists());
+    // A non-UTF-8 name is refused by the name rules, with its byte in the message.
+    let mut c = f.cmd("addgroup");
+    c.arg("-R").arg(r.path()).arg(OsStr::from_bytes(b"g\xff"));
+    let o = Out::from(common::run(&mut c));
+    assert_eq!(
+        (o.code, o.err.as_str()),
+        (
+            1,
+            "addgroup: illegal character with code 255 at position 1\n"
+        )
+    );
+    r.ok(f, "deluser", &["--remove-home", "jose"]);
+    assert!(!r.path().join(OsStr::from_bytes(b"srv/h\xff")).exists());
+}
