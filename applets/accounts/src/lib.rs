@@ -13,7 +13,18 @@
 //! - `/etc/shadow` is created when it is missing but `/etc/passwd` already points to it
 //!   (some entry has `x` as its password), instead of silently keeping no shadow line;
 //! - `deluser --remove-home` removes the home only when it is a directory owned by the user
-//!   and not `/` or a system directory.
+//!   and not `/` or a system directory;
+//! - names are always checked (BusyBox's FEATURE_CHECK_NAMES, off in its default config), and
+//!   `:` or a newline in GECOS, home or shell is refused: either would corrupt the file;
+//! - `-u`/`-g` accept ids above 60000;
+//! - the lock on `/etc/.pwd.lock` is waited for without lckpwdf's 15 s limit (a stuck holder
+//!   shows as a hang, never as a lost update).
+//!
+//! Privileges: adduser, addgroup, deluser, delgroup and chpasswd need root, or `--root` on a
+//! directory the caller owns. passwd lets an ordinary user (through a setuid-root rbox)
+//! change their own password; it makes that decision itself, so the applet table may mark it
+//! `Suid::Maybe` (with `Suid::Require` the front refuses a non-setuid caller even for a
+//! `--root` of its own).
 
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
