@@ -19,8 +19,19 @@
 //! - Proxies: `http_proxy` is read in lower case only (curl's rule: a CGI program's
 //!   `HTTP_PROXY` comes from a request header); `https_proxy`/`HTTPS_PROXY` are used and
 //!   tunnel with CONNECT; `no_proxy`/`NO_PROXY` are honoured.
-//! - The progress bar is redrawn on a terminal only; elsewhere one final line is printed.
+//! - The progress bar is redrawn on a terminal only (at most 5 times a second); elsewhere one
+//!   final line is printed (BusyBox prints one a second). Its format is BusyBox's (no rate).
 //! - Several URLs: the first failure stops the run, as BusyBox does.
+//! - A relative `Location` (`../x`, `x`, `?q`) is resolved per RFC 3986 (BusyBox takes it for
+//!   a host name); a redirect is followed at most 15 times (`--max-redirect N`).
+//! - Credentials (URL `user:pass@`, `--user`/`--password`, a custom `Authorization` header)
+//!   go to the first origin only, never to another host, port or scheme a redirect names.
+//! - `--ca-certificate FILE` replaces the system's CA bundle (curl's `--cacert`), so a test
+//!   or a private deployment trusts exactly what it names.
+//! - FTP: the anonymous password is `anonymous@`; `-S` shows the dialogue as BusyBox does, a
+//!   real password masked; the 226 reply is awaited before the file is kept.
+//! - `-T 0` and `-t 0` mean no limit (GNU); a failed try is retried only for network errors
+//!   (connect, timeout, cut-off body), after 1, 2, ... 10 seconds.
 
 mod ftp;
 mod http;
