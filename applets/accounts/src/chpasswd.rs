@@ -14,7 +14,7 @@ use rbox_common::getopt::{HasArg, LongOpt};
 
 use crate::crypt::{new_hash, wipe};
 use crate::db::Db;
-use crate::{look, msg, unknown};
+use crate::{look, msg};
 
 pub const USAGE: &str = "[-em] [-c ALG] [-R DIR]
 
@@ -61,25 +61,25 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         wipe(&mut input);
         return 1;
     };
-    let mut status = 0;
+    let mut done = Vec::new();
+    let mut fail = None;
     for line in rbox_common::passwd::lines(&input) {
         let Some(i) = line.iter().position(|&b| b == b':') else {
-            msg(A, &[b"missing new password"]);
-            status = 1;
+            fail = Some(b"missing new password".to_vec());
             break;
         };
         let (name, pass) = (&line[..i], &line[i + 1..]);
         if look::user(&db, name).is_none() {
-            unknown(A, "user", name);
-            status = 1;
+            let mut m = b"unknown user ".to_vec();
+            m.extend_from_slice(name);
+            fail = Some(m);
             break;
         }
         let hashed = if args.has(b'e') {
             if pass.contains(&b':') {
                 let mut m = b"invalid encrypted password for ".to_vec();
                 m.extend_from_slice(name);
-                msg(A, &[&m]);
-                status = 1;
+                fail = Some(m);
                 break;
             }
             pass.to_vec()
@@ -89,8 +89,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
                 None => {
                     let mut m = b"can't hash the password for ".to_vec();
                     m.extend_from_slice(name);
-                    msg(A, &[&m]);
-                    status = 1;
+                    fail = Some(m);
                     break;
                 }
             }
@@ -98,18 +97,28 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         if !crate::passwd::store(&mut db, name, &hashed) {
             let mut m = b"an error occurred updating password for ".to_vec();
             m.extend_from_slice(name);
-            msg(A, &[&m]);
-            status = 1;
+            fail = Some(m);
             break;
         }
         let mut m = b"password for '".to_vec();
         m.extend_from_slice(name);
         m.extend_from_slice(b"' changed");
-        msg(A, &[&m]);
+        done.push(m);
     }
     wipe(&mut input);
+    // Messages come after the commit, so none claims a change that was not written; in
+    // BusyBox's order (the error that stopped the run last).
     if !db.commit() {
         return 1;
     }
-    status
+    for m in &done {
+        msg(A, &[m]);
+    }
+    match fail {
+        Some(m) => {
+            msg(A, &[&m]);
+            1
+        }
+        None => 0,
+    }
 }
