@@ -2054,3 +2054,34 @@ fn non_utf8_output_name() {
     assert_eq!(status(&o), 0);
     assert_eq!(read(d.path().join(name)), b"bytes");
 }
+
+#[test]
+fn connect_timeout() {
+    use std::os::fd::AsRawFd;
+    let Some(f) = farm() else { return };
+    // A listener whose backlog is full: the kernel drops further SYNs, so connect() hangs.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    // SAFETY: listen() on our own socket, lowering its backlog.
+    unsafe { libc::listen(l.as_raw_fd(), 0) };
+    let addr = l.local_addr().unwrap();
+    let mut fill = Vec::new();
+    for _ in 0..4 {
+        if let Ok(s) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            fill.push(s);
+        }
+    }
+    let d = tmp();
+    let t = std::time::Instant::now();
+    let o = wget(f, d.path(), &["-T", "1", &format!("http://{addr}/x")]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert!(
+        stderr(&o).contains("can't connect to remote host (127.0.0.1): Connection timed out"),
+        "{}",
+        stderr(&o)
+    );
+}
