@@ -52,7 +52,7 @@ const APPLETS: &[Spec] = &[
     applet("addgroup", "addgroup", "rbox_accounts::addgroup", "UsrSbin"),
     applet("deluser", "deluser", "rbox_accounts::deluser", "UsrSbin"),
     applet("delgroup", "delgroup", "rbox_accounts::delgroup", "UsrSbin"),
-    Spec { suid: "Require", ..applet("passwd", "passwd", "rbox_accounts::passwd", "UsrBin") },
+    Spec { suid: "Maybe", ..applet("passwd", "passwd", "rbox_accounts::passwd", "UsrBin") },
     applet("chpasswd", "chpasswd", "rbox_accounts::chpasswd", "UsrSbin"),
 ];
 
