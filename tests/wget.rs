@@ -2085,3 +2085,39 @@ fn connect_timeout() {
         stderr(&o)
     );
 }
+
+#[test]
+fn interrupted_download_leaves_no_temporary_file() {
+    let Some(f) = farm() else { return };
+    let s = serve(|_, _| Act::Stall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc".to_vec()));
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        let d = tmp();
+        let mut c = f.cmd("wget");
+        c.args(["-q", "-T", "20", &s.url("/big")])
+            .current_dir(d.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        // Wait until the temporary file exists, then signal.
+        let t = std::time::Instant::now();
+        while listing(d.path()).is_empty() && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            listing(d.path()).len(),
+            1,
+            "a temporary file while downloading"
+        );
+        // SAFETY: signals our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+        let st = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(st.signal(), Some(sig), "dies by the signal");
+        assert_eq!(
+            listing(d.path()).is_empty(),
+            !keep,
+            "{:?}",
+            listing(d.path())
+        );
+    }
+}

@@ -33,6 +33,7 @@
 //! - `-T 0` and `-t 0` mean no limit (GNU); a failed try is retried only for network errors
 //!   (connect, timeout, cut-off body), after 1, 2, ... 10 seconds.
 
+mod cleanup;
 mod ftp;
 mod http;
 mod net;
@@ -464,6 +465,8 @@ struct Sink {
     replace: bool,
     stdout: bool,
     closed: bool,
+    /// Removes `tmp` if a signal ends wget (declared last: dropped after the file is gone).
+    _guard: Option<cleanup::Guard>,
 }
 
 impl Sink {
@@ -1101,6 +1104,7 @@ impl Ctx {
                     replace: true,
                     stdout: true,
                     closed: false,
+                    _guard: None,
                 });
             }
             Target::File { path, named } => (path.clone(), *named),
@@ -1136,6 +1140,7 @@ impl Ctx {
                 replace: true,
                 stdout: false,
                 closed: false,
+                _guard: None,
             });
         }
         let sink = if self.o.cont {
@@ -1157,6 +1162,7 @@ impl Ctx {
                 replace: true,
                 stdout: false,
                 closed: false,
+                _guard: None,
             }
         } else {
             let meta = std::fs::symlink_metadata(&path);
@@ -1182,10 +1188,12 @@ impl Ctx {
                         replace: true,
                         stdout: false,
                         closed: false,
+                        _guard: None,
                     }
                 }
                 _ => {
                     let (f, tmp) = create_tmp(&path).map_err(|e| cant(&e))?;
+                    let guard = cleanup::arm(&tmp);
                     Sink {
                         file: std::mem::ManuallyDrop::new(f),
                         tmp: Some(tmp),
@@ -1193,6 +1201,7 @@ impl Ctx {
                         replace: named,
                         stdout: false,
                         closed: false,
+                        _guard: guard,
                     }
                 }
             }
