@@ -1846,7 +1846,7 @@ fn https_through_a_connect_proxy() {
 
 // ---------------------------------------------------------------- FTP
 
-fn ftp_server(root: &Path) -> Option<Py> {
+fn have_pyftpdlib() -> bool {
     let ok = Command::new("python3")
         .args(["-c", "import pyftpdlib"])
         .stderr(Stdio::null())
@@ -1854,6 +1854,12 @@ fn ftp_server(root: &Path) -> Option<Py> {
         .is_ok_and(|s| s.success());
     if !ok {
         common::skip("pyftpdlib not installed (pip install pyftpdlib)");
+    }
+    ok
+}
+
+fn ftp_server(root: &Path) -> Option<Py> {
+    if !have_pyftpdlib() {
         return None;
     }
     python("ftp_server.py", &[root])
@@ -2115,4 +2121,27 @@ fn interrupted_download_leaves_no_temporary_file() {
         assert_eq!(st.signal(), Some(sig), "dies by the signal");
         assert!(listing(d.path()).is_empty(), "{:?}", listing(d.path()));
     }
+}
+
+#[test]
+fn ftp_over_ipv6() {
+    let Some(f) = farm() else { return };
+    if TcpListener::bind("[::1]:0").is_err() {
+        common::skip("no IPv6 loopback");
+        return;
+    }
+    let root = tmp();
+    std::fs::write(root.path().join("six.txt"), "over v6\n").unwrap();
+    if !have_pyftpdlib() {
+        return;
+    }
+    let Some(srv) = python("ftp_server.py", &[root.path(), Path::new("::1")]) else {
+        panic!("ftp server on ::1 did not start");
+    };
+    let d = tmp();
+    let url = format!("ftp://[::1]:{}/six.txt", srv.port);
+    let o = wget(f, d.path(), &["-S", &url]);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--> EPSV\n"), "{}", stderr(&o));
+    assert_eq!(read(d.path().join("six.txt")), b"over v6\n");
 }
