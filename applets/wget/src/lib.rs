@@ -46,7 +46,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -1175,7 +1175,6 @@ impl Ctx {
                 }
                 Ok(m) if !m.file_type().is_file() || m.file_type().is_symlink() => {
                     // A device (/dev/null), FIFO or symlink named by -O: written in place.
-                    let _ = m.file_type().is_fifo();
                     let f = OpenOptions::new()
                         .write(true)
                         .truncate(true)
