@@ -169,6 +169,9 @@ impl Tls {
                 .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
                 .with_no_client_auth()
         };
+        let mut config = config;
+        // We speak HTTP/1.1 only; saying so keeps ALPN-strict servers from guessing.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Tls {
             config: Arc::new(config),
         })
