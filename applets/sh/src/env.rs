@@ -219,6 +219,9 @@ impl Opts {
     /// `$-`
     pub fn dash(&self) -> Vec<u8> {
         let mut s = Vec::new();
+        if self.cmdstring {
+            s.push(b'c');
+        }
         let mut me = *self;
         for c in b"efImnsuvxCab" {
             let on = match c {
@@ -230,9 +233,6 @@ impl Opts {
             if on {
                 s.push(*c);
             }
-        }
-        if self.cmdstring {
-            s.push(b'c');
         }
         s
     }

@@ -5,6 +5,12 @@
 //! per group), `env` (variables, options, signals), `shell` (state, top-level loop) and `sys`
 //! (every libc call). See README.md for where ash and dash differ and which we follow.
 
+#![allow(
+    clippy::result_unit_err,
+    clippy::should_implement_trait,
+    clippy::collapsible_match
+)]
+
 pub mod builtins;
 pub mod env;
 pub mod exec;

@@ -36,6 +36,8 @@ pub struct Shell {
     pub traps: Vec<Option<Vec<u8>>>,
     pub last_bg: i32,
     pub jobs: Vec<Job>,
+    /// Children reaped while waiting for another one: (pid, status).
+    pub reaped: Vec<(i32, i32)>,
     pub hash: FxMap<Vec<u8>, Vec<u8>>,
     pub func_depth: u32,
     pub loop_depth: u32,
@@ -72,6 +74,7 @@ impl Shell {
             traps: vec![None; 66],
             last_bg: 0,
             jobs: Vec::new(),
+            reaped: Vec::new(),
             hash: FxMap::default(),
             func_depth: 0,
             loop_depth: 0,
@@ -295,8 +298,10 @@ impl Shell {
         if let Some(t) = self.traps[0].take() {
             if !self.exiting {
                 self.exiting = true;
-                if let Err(Flow::Exit(s)) = self.eval_str(&t) {
-                    self.status = s;
+                let keep = self.status;
+                match self.eval_str(&t) {
+                    Err(Flow::Exit(s)) => self.status = s,
+                    _ => self.status = keep,
                 }
             }
         }

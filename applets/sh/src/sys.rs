@@ -43,18 +43,12 @@ pub fn write_all(fd: Fd, mut b: &[u8]) -> Result<(), i32> {
 }
 
 pub fn read(fd: Fd, buf: &mut [u8]) -> Result<usize, i32> {
-    loop {
-        // SAFETY: pointer and length come from a live mutable slice.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 {
-            let e = errno();
-            if e == libc::EINTR {
-                return Err(e);
-            }
-            return Err(e);
-        }
-        return Ok(n as usize);
+    // SAFETY: pointer and length come from a live mutable slice.
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        return Err(errno());
     }
+    Ok(n as usize)
 }
 
 pub fn read_all(fd: Fd, out: &mut Vec<u8>) {

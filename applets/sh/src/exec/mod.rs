@@ -25,6 +25,9 @@ impl Shell {
         let mut st = self.status;
         let n = l.items.len();
         for (i, ao) in l.items.iter().enumerate() {
+            if self.opts.noexec && !self.opts.interactive {
+                break;
+            }
             st = self.run_and_or(ao, exec && i + 1 == n)?;
             self.status = st;
             self.run_traps()?;
@@ -52,7 +55,7 @@ impl Shell {
                     AndOrOp::Or => st != 0,
                 };
                 if !run {
-                    return Ok(st);
+                    continue;
                 }
                 if i < last {
                     self.errexit_off += 1;
@@ -209,15 +212,23 @@ impl Shell {
                 return s;
             }
         }
+        if let Some(i) = self.reaped.iter().position(|r| r.0 == pid) {
+            return self.reaped.swap_remove(i).1;
+        }
         loop {
             match sys::waitpid(-1, 0) {
                 Ok((p, st)) => {
                     let s = sys::status_of(st);
-                    if let Some(j) = self.jobs.iter_mut().find(|j| j.pid == p) {
-                        j.status = Some(s);
-                    }
                     if p == pid {
                         return s;
+                    }
+                    if let Some(j) = self.jobs.iter_mut().find(|j| j.pid == p) {
+                        j.status = Some(s);
+                    } else {
+                        if self.reaped.len() >= 1024 {
+                            self.reaped.remove(0);
+                        }
+                        self.reaped.push((p, s));
                     }
                 }
                 Err(libc::EINTR) => continue,
@@ -395,7 +406,7 @@ impl Shell {
                         }
                     }
                     if m {
-                        let mut st = 0;
+                        let mut st;
                         loop {
                             st = self.run_list(&items[i].body, exec && !items[i].fallthrough)?;
                             if !items[i].fallthrough || i + 1 >= items.len() {
@@ -498,20 +509,28 @@ impl Shell {
         self.lineno = s.line;
         self.cmdsub_status = None;
         let argv = self.expand_words(&s.words)?;
-        let mut assigns = Vec::with_capacity(s.assigns.len());
-        for a in &s.assigns {
-            let v = self.expand_assign(&a.value)?;
-            assigns.push((a.name.clone(), v));
-        }
-        if self.opts.xtrace {
-            self.xtrace(s, &argv, &assigns);
-        }
         if argv.is_empty() {
-            for (n, v) in &assigns {
-                if self.set_var(n, v).is_err() {
+            for a in &s.assigns {
+                let v = self.expand_assign(&a.value)?;
+                if self.opts.xtrace {
+                    self.xtrace(s, &[], &[(a.name.clone(), v.clone())]);
+                }
+                if self.set_var(&a.name, &v).is_err() {
                     return Err(Flow::Exit(2));
                 }
             }
+        }
+        let mut assigns = Vec::with_capacity(s.assigns.len());
+        if !argv.is_empty() {
+            for a in &s.assigns {
+                let v = self.expand_assign(&a.value)?;
+                assigns.push((a.name.clone(), v));
+            }
+            if self.opts.xtrace {
+                self.xtrace(s, &argv, &assigns);
+            }
+        }
+        if argv.is_empty() {
             let st = self.cmdsub_status.unwrap_or(0);
             if !s.redirs.is_empty() {
                 let mut saved = Vec::new();
@@ -681,12 +700,21 @@ impl Shell {
                         .iter()
                         .map(|a| std::ffi::OsString::from_vec(a.clone()))
                         .collect();
-                    for (n, v) in assigns {
-                        use std::os::unix::ffi::OsStrExt;
-                        std::env::set_var(
-                            std::ffi::OsStr::from_bytes(n),
-                            std::ffi::OsStr::from_bytes(v),
-                        );
+                    use std::os::unix::ffi::OsStrExt;
+                    let old: Vec<std::ffi::OsString> =
+                        std::env::vars_os().map(|(k, _)| k).collect();
+                    for k in old {
+                        std::env::remove_var(k);
+                    }
+                    for kv in self.vars.environ() {
+                        if let Some(eq) = kv.iter().position(|&c| c == b'=') {
+                            if eq > 0 {
+                                std::env::set_var(
+                                    std::ffi::OsStr::from_bytes(&kv[..eq]),
+                                    std::ffi::OsStr::from_bytes(&kv[eq + 1..]),
+                                );
+                            }
+                        }
                     }
                     sys::set_signal(libc::SIGPIPE, sys::Disp::Default);
                     let st = (a.main)(args);

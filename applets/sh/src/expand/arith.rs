@@ -20,7 +20,7 @@ const OPS: &[&str] = &[
 ];
 
 fn parse_num(s: &[u8]) -> Result<i64, String> {
-    let bad = || format!("arithmetic syntax error");
+    let bad = || "arithmetic syntax error".to_string();
     let st = std::str::from_utf8(s).map_err(|_| bad())?;
     if let Some(h) = st.strip_prefix("0x").or_else(|| st.strip_prefix("0X")) {
         return u64::from_str_radix(h, 16)

@@ -62,7 +62,7 @@ impl Shell {
         for w in words {
             // Fast path: a plain literal without wildcards.
             if let [Part::Lit(s)] = w.parts.as_slice() {
-                if !(s.first() == Some(&b'~')) && (self.opts.noglob || !pattern::has_magic(s)) {
+                if s.first() != Some(&b'~') && (self.opts.noglob || !pattern::has_magic(s)) {
                     out.push(s.clone());
                     continue;
                 }
@@ -403,7 +403,7 @@ impl Shell {
                     }
                     acc.push(&val.unwrap_or_default(), flag);
                 } else {
-                    self.expand_parts(&w.parts, quoted, acc, false)?;
+                    self.expand_parts(&w.parts, quoted, acc, !quoted)?;
                 }
             }
             POp::Assign(colon, w) => {
@@ -450,7 +450,7 @@ impl Shell {
             }
             POp::Alt(colon, w) => {
                 if set(&val, *colon) {
-                    self.expand_parts(&w.parts, quoted, acc, false)?;
+                    self.expand_parts(&w.parts, quoted, acc, !quoted)?;
                 }
             }
             POp::RSuffix(long, w) | POp::RPrefix(long, w) => {

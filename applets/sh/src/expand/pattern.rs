@@ -240,6 +240,10 @@ fn walk(prefix: Vec<u8>, comps: &[&[u8]], out: &mut Vec<Vec<u8>>) {
     let Some(mut names) = crate::sys::read_dir(&dir) else {
         return;
     };
+    if c.first() == Some(&b'.') {
+        names.push(b".".to_vec());
+        names.push(b"..".to_vec());
+    }
     names.sort();
     let dot_ok = c.first() == Some(&b'.') || c.starts_with(b"\\.");
     for n in names {

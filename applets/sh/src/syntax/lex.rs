@@ -110,6 +110,7 @@ pub enum Ctx {
         dq: bool,
         slash: bool,
         colon: bool,
+        sq: bool,
     },
     Arith,
     Heredoc,
@@ -261,10 +262,7 @@ impl Parser {
     /// Parses the parts of one word in context `ctx`, stopping before the terminator.
     pub(super) fn parse_parts(&mut self, ctx: Ctx) -> PResult<Vec<Part>> {
         let mut parts: Vec<Part> = Vec::new();
-        let quoted_ctx = matches!(
-            ctx,
-            Ctx::DQuote | Ctx::Heredoc | Ctx::ParamWord { dq: true, .. }
-        );
+        let quoted_ctx = matches!(ctx, Ctx::DQuote | Ctx::Heredoc);
         let mut depth = 0i32;
         loop {
             let c = match self.inp().peek() {
@@ -325,7 +323,14 @@ impl Parser {
                         }
                     }
                 }
-                b'\'' if matches!(ctx, Ctx::Unquoted | Ctx::ParamWord { dq: false, .. }) => {
+                b'\''
+                    if matches!(
+                        ctx,
+                        Ctx::Unquoted
+                            | Ctx::ParamWord { dq: false, .. }
+                            | Ctx::ParamWord { sq: true, .. }
+                    ) =>
+                {
                     self.inp().next();
                     let mut s = Vec::new();
                     loop {
@@ -337,11 +342,7 @@ impl Parser {
                     }
                     parts.push(Part::Quoted(s));
                 }
-                b'"' if matches!(
-                    ctx,
-                    Ctx::Unquoted | Ctx::ParamWord { dq: false, .. } | Ctx::Arith
-                ) =>
-                {
+                b'"' if matches!(ctx, Ctx::Unquoted | Ctx::ParamWord { .. } | Ctx::Arith) => {
                     self.inp().next();
                     let inner = self.parse_parts(Ctx::DQuote)?;
                     self.inp().next();
@@ -570,7 +571,22 @@ impl Parser {
         };
         let pw = |p: &mut Parser, slash: bool, colon: bool| -> PResult<Word> {
             Ok(Word {
-                parts: p.parse_parts(Ctx::ParamWord { dq, slash, colon })?,
+                parts: p.parse_parts(Ctx::ParamWord {
+                    dq,
+                    slash,
+                    colon,
+                    sq: false,
+                })?,
+            })
+        };
+        let pat = |p: &mut Parser, slash: bool| -> PResult<Word> {
+            Ok(Word {
+                parts: p.parse_parts(Ctx::ParamWord {
+                    dq,
+                    slash,
+                    colon: false,
+                    sq: true,
+                })?,
             })
         };
         let c = self.inp().next().ok_or_else(|| bad(self))?;
@@ -627,14 +643,14 @@ impl Parser {
                 if long {
                     self.inp().next();
                 }
-                POp::RSuffix(long, pw(self, false, false)?)
+                POp::RSuffix(long, pat(self, false)?)
             }
             b'#' => {
                 let long = self.inp().peek() == Some(b'#');
                 if long {
                     self.inp().next();
                 }
-                POp::RPrefix(long, pw(self, false, false)?)
+                POp::RPrefix(long, pat(self, false)?)
             }
             b'/' => {
                 let mut all = false;
@@ -654,7 +670,7 @@ impl Parser {
                     }
                     _ => {}
                 }
-                let pat = pw(self, true, false)?;
+                let pat = pat(self, true)?;
                 let rep = if self.inp().peek() == Some(b'/') {
                     self.inp().next();
                     pw(self, false, false)?

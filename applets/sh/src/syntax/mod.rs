@@ -211,6 +211,16 @@ impl Parser {
         Ok(all)
     }
 
+    /// A compound list that must not be empty (if, while, for, braces, subshells).
+    fn compound_list_req(&mut self) -> PResult<List> {
+        let l = self.compound_list()?;
+        if l.items.is_empty() {
+            let t = self.peek()?.clone();
+            return Err(self.unexpected(&t, None));
+        }
+        Ok(l)
+    }
+
     fn compound_list(&mut self) -> PResult<List> {
         let mut list = List::default();
         self.skip_newlines()?;
@@ -286,7 +296,7 @@ impl Parser {
             let c = match t {
                 Tok::Op(Op::LParen) => {
                     self.take()?;
-                    let l = self.compound_list()?;
+                    let l = self.compound_list_req()?;
                     match self.take()? {
                         Tok::Op(Op::RParen) => {}
                         t => return Err(self.unexpected(&t, Some(")"))),
@@ -296,7 +306,7 @@ impl Parser {
                 Tok::Word(w) => match w.as_lit() {
                     Some(b"{") => {
                         self.take()?;
-                        let l = self.compound_list()?;
+                        let l = self.compound_list_req()?;
                         self.expect_kw("}")?;
                         Compound::Brace(l)
                     }
@@ -474,15 +484,15 @@ impl Parser {
         let mut arms = Vec::new();
         let mut els = None;
         loop {
-            let cond = self.compound_list()?;
+            let cond = self.compound_list_req()?;
             self.expect_kw("then")?;
-            let body = self.compound_list()?;
+            let body = self.compound_list_req()?;
             arms.push((cond, body));
             let t = self.take()?;
             match kw(&t) {
                 Some(b"elif") => continue,
                 Some(b"else") => {
-                    els = Some(self.compound_list()?);
+                    els = Some(self.compound_list_req()?);
                     self.expect_kw("fi")?;
                     break;
                 }
@@ -495,9 +505,9 @@ impl Parser {
 
     fn while_clause(&mut self, until: bool) -> PResult<Compound> {
         self.take()?;
-        let cond = self.compound_list()?;
+        let cond = self.compound_list_req()?;
         self.expect_kw("do")?;
-        let body = self.compound_list()?;
+        let body = self.compound_list_req()?;
         self.expect_kw("done")?;
         Ok(Compound::While(until, cond, body))
     }
@@ -529,7 +539,7 @@ impl Parser {
         }
         self.skip_newlines()?;
         self.expect_kw("do")?;
-        let body = self.compound_list()?;
+        let body = self.compound_list_req()?;
         self.expect_kw("done")?;
         Ok(Compound::For(name, words, body))
     }
