@@ -757,6 +757,12 @@ fn credentials_are_not_forwarded_to_another_host() {
     for args in [
         vec!["--user", "u", "--password", "p"],
         vec!["--header", "Authorization: Basic Zm9vOmJhcg=="],
+        vec![
+            "--header",
+            "Authorization: Basic Zm9vOmJhcg==",
+            "--header",
+            "Cookie: session=1",
+        ],
     ] {
         let mut a = vec!["-q", "-O", "-"];
         a.extend(&args);
@@ -774,6 +780,11 @@ fn credentials_are_not_forwarded_to_another_host() {
             other.requests().last().unwrap().header("Authorization"),
             None
         );
+        assert_eq!(other.requests().last().unwrap().header("Cookie"), None);
+        if args.contains(&"Cookie: session=1") {
+            let first = s.requests().last().unwrap().header("Cookie");
+            assert_eq!(first.as_deref(), Some("session=1"));
+        }
     }
     let url = format!("http://u:p@127.0.0.1:{}/away", s.port);
     let o = wget(f, d.path(), &["-q", "-O", "-", &url]);

@@ -904,12 +904,16 @@ impl Ctx {
             add("Content-Length", b.len().to_string().as_bytes());
         }
         for h in &self.o.headers {
-            // A custom Authorization is a credential too: it stays with the first origin.
-            let n = h
-                .iter()
-                .position(|&c| c == b':')
-                .map_or(&h[..], |i| &h[..i]);
-            if !req.same_origin && url::trim(n).eq_ignore_ascii_case(b"authorization") {
+            // A custom Authorization or Cookie is a credential too: it stays with the first
+            // origin (curl's rule).
+            let n = url::trim(
+                h.iter()
+                    .position(|&c| c == b':')
+                    .map_or(&h[..], |i| &h[..i]),
+            );
+            if !req.same_origin
+                && (n.eq_ignore_ascii_case(b"authorization") || n.eq_ignore_ascii_case(b"cookie"))
+            {
                 continue;
             }
             if h.contains(&b'\n') || h.contains(&b'\r') {
