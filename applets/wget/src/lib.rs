@@ -24,7 +24,7 @@
 //! - Several URLs: the first failure stops the run, as BusyBox does.
 //! - A relative `Location` (`../x`, `x`, `?q`) is resolved per RFC 3986 (BusyBox takes it for
 //!   a host name); a redirect is followed at most 15 times (`--max-redirect N`).
-//! - Credentials (URL `user:pass@`, `--user`/`--password`, a custom `Authorization` header)
+//! - Credentials (URL `user:pass@`, `--user`/`--password`, custom `Authorization`/`Cookie`)
 //!   go to the first origin only, never to another host, port or scheme a redirect names.
 //! - `--ca-certificate FILE` replaces the system's CA bundle (curl's `--cacert`), so a test
 //!   or a private deployment trusts exactly what it names.
