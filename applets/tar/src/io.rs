@@ -270,6 +270,8 @@ pub struct Input {
     _keep: Option<Fd>,
     /// copy_file_range has not failed yet.
     cfr: bool,
+    /// The size of the plain archive file, once asked.
+    raw_size: Option<u64>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -309,6 +311,7 @@ impl Input {
                 raw,
                 _keep: None,
                 cfr: true,
+                raw_size: None,
                 buf,
                 pos: 0,
                 len: n,
@@ -320,6 +323,7 @@ impl Input {
             raw: None,
             _keep: None,
             cfr: false,
+            raw_size: None,
             buf: vec![0u8; IN_BUF],
             pos: 0,
             len: 0,
@@ -384,14 +388,18 @@ impl Input {
         if let Some(fd) = self.raw {
             // SAFETY: plain lseek on our descriptor.
             let cur = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) };
-            let end = unsafe {
-                let mut st: libc::stat = std::mem::zeroed();
-                if libc::fstat(fd, &mut st) == 0 {
-                    st.st_size as u64
-                } else {
-                    0
-                }
-            };
+            if self.raw_size.is_none() {
+                // SAFETY: fstat into a zeroed struct we own.
+                self.raw_size = Some(unsafe {
+                    let mut st: libc::stat = std::mem::zeroed();
+                    if libc::fstat(fd, &mut st) == 0 {
+                        st.st_size as u64
+                    } else {
+                        0
+                    }
+                });
+            }
+            let end = self.raw_size.unwrap_or(0);
             if cur >= 0 && (cur as u64).saturating_add(n) <= end {
                 // SAFETY: as above.
                 let r = unsafe { libc::lseek(fd, n as libc::off_t, libc::SEEK_CUR) };

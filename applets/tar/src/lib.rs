@@ -30,6 +30,7 @@ use rbox_common::err;
 use rbox_common::getopt::{Getopt, HasArg, Item, LongOpt};
 use rbox_common::io::Out;
 use std::ffi::{CString, OsStr, OsString};
+use std::io::Write as _;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 const A: &str = "tar";
@@ -403,18 +404,17 @@ impl Listing {
             libc::localtime_r(&t, &mut tm);
             tm
         };
-        o.put(
-            format!(
-                " {:9} {:04}-{:02}-{:02} {:02}:{:02}:{:02} ",
-                size,
-                tm.tm_year + 1900,
-                tm.tm_mon + 1,
-                tm.tm_mday,
-                tm.tm_hour,
-                tm.tm_min,
-                tm.tm_sec
-            )
-            .as_bytes(),
+        // Written into the buffer directly: no String per line.
+        let _ = write!(
+            o,
+            " {:9} {:04}-{:02}-{:02} {:02}:{:02}:{:02} ",
+            size,
+            tm.tm_year + 1900,
+            tm.tm_mon + 1,
+            tm.tm_mday,
+            tm.tm_hour,
+            tm.tm_min,
+            tm.tm_sec
         );
         o.put(name);
         if !link.is_empty() {
@@ -986,7 +986,7 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
             while n.len() > 1 && n.starts_with(b"/") {
                 n = &n[1..];
             }
-            n.strip_prefix(b"/").unwrap_or(n).to_vec()
+            n.strip_prefix(b"/").unwrap_or(n)
         };
         // A GNU volume label is not a member.
         if shown.is_empty() || e.kind == b'V' {
