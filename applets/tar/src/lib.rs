@@ -995,7 +995,7 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
         if !pats.is_empty() {
             let mut any = false;
             for (p, hit) in pats.iter_mut() {
-                if member_matches(p, &shown) {
+                if member_matches(p, shown) {
                     *hit = true;
                     any = true;
                 }
@@ -1004,18 +1004,18 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
                 continue;
             }
         }
-        if o.excluded(&shown) {
+        if o.excluded(shown) {
             continue;
         }
         if !extract {
-            listing.entry(&e, &shown, level);
+            listing.entry(&e, shown, level);
             continue;
         }
         let Some(name) = o.member_name(&e.name) else {
             continue;
         };
         if level > 0 {
-            listing.entry(&e, &shown, level);
+            listing.entry(&e, shown, level);
         }
         let res = if let Some(x) = ex.as_mut() {
             x.member(&mut r, &e, &name)
