@@ -25,8 +25,7 @@ use std::os::unix::ffi::OsStringExt;
 use syntax::input::Input;
 use syntax::Parser;
 
-pub const USAGE: &str =
-    "sh [-/+OPTIONS] [-/+o OPT]... [-c 'SCRIPT' [ARG0 ARGS] | FILE ARGS | -s ARGS]
+pub const USAGE: &str = "[-/+OPTIONS] [-/+o OPT]... [-c 'SCRIPT' [ARG0 ARGS] | FILE ARGS | -s ARGS]
 
 Run a POSIX shell script: a string with -c, a FILE, or commands from stdin.
 

@@ -38,6 +38,8 @@ pub struct Shell {
     pub jobs: Vec<Job>,
     /// Children reaped while waiting for another one: (pid, status).
     pub reaped: Vec<(i32, i32)>,
+    /// getopts: (OPTIND it last set, position inside that argument).
+    pub getopt_state: (usize, usize),
     pub hash: FxMap<Vec<u8>, Vec<u8>>,
     pub func_depth: u32,
     pub loop_depth: u32,
@@ -75,6 +77,7 @@ impl Shell {
             last_bg: 0,
             jobs: Vec::new(),
             reaped: Vec::new(),
+            getopt_state: (0, 1),
             hash: FxMap::default(),
             func_depth: 0,
             loop_depth: 0,
@@ -208,7 +211,15 @@ impl Shell {
                 p.input.ps1 = self.vars.get(b"PS1").unwrap_or(b"").to_vec();
                 p.input.ps2 = self.vars.get(b"PS2").unwrap_or(b"").to_vec();
             }
-            let cmd = match p.next_command() {
+            if self.opts.verbose {
+                p.input.record = Some(Vec::new());
+            }
+            let parsed = p.next_command();
+            if let Some(r) = p.input.record.take() {
+                self.flush_out();
+                let _ = sys::write_all(2, &r);
+            }
+            let cmd = match parsed {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
                 Err(e) => {

@@ -326,17 +326,10 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         .unwrap_or(1)
         .max(1) as usize;
     // Position inside a cluster of options, kept in a private variable like ash's optoff.
-    let mut sub = sh
-        .vars
-        .get(b"_rbox_optpos")
-        .and_then(parse_int)
-        .unwrap_or(1)
-        .max(1) as usize;
-    let last_ind = sh
-        .vars
-        .get(b"_rbox_optind")
-        .and_then(parse_int)
-        .unwrap_or(0) as usize;
+    let (last_ind, mut sub) = sh.getopt_state;
+    if sub < 1 {
+        sub = 1;
+    }
     if last_ind != optind {
         sub = 1;
     }
@@ -405,12 +398,7 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     let _ = sh
                         .vars
                         .set(b"OPTIND", next_ind.to_string().as_bytes(), false);
-                    let _ = sh
-                        .vars
-                        .set(b"_rbox_optind", next_ind.to_string().as_bytes(), false);
-                    let _ = sh
-                        .vars
-                        .set(b"_rbox_optpos", next_sub.to_string().as_bytes(), false);
+                    sh.getopt_state = (next_ind, next_sub);
                     return Ok(st);
                 }
             } else {
@@ -422,11 +410,6 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     let _ = sh
         .vars
         .set(b"OPTIND", next_ind.to_string().as_bytes(), false);
-    let _ = sh
-        .vars
-        .set(b"_rbox_optind", next_ind.to_string().as_bytes(), false);
-    let _ = sh
-        .vars
-        .set(b"_rbox_optpos", next_sub.to_string().as_bytes(), false);
+    sh.getopt_state = (next_ind, next_sub);
     Ok(st)
 }

@@ -99,10 +99,9 @@ impl Shell {
             out.push(b);
             return;
         }
-        let magic = b
-            .iter()
-            .zip(fl.iter())
-            .any(|(&c, &f)| f & QUOTED == 0 && (c == b'*' || c == b'?' || c == b'['));
+        let magic = b.iter().zip(fl.iter()).enumerate().any(|(i, (&c, &f))| {
+            f & QUOTED == 0 && (c == b'*' || c == b'?' || (c == b'[' && b[i + 1..].contains(&b']')))
+        });
         if !magic {
             out.push(b);
             return;

@@ -151,13 +151,15 @@ pub fn pmatch(p: &[u8], s: &[u8]) -> bool {
     }
 }
 
-/// Does the (escaped) pattern contain an unescaped wildcard?
+/// Does the (escaped) pattern contain an unescaped wildcard? A `[` counts only when a `]`
+/// closes it.
 pub fn has_magic(p: &[u8]) -> bool {
     let mut i = 0;
     while i < p.len() {
         match p[i] {
             b'\\' => i += 1,
-            b'*' | b'?' | b'[' => return true,
+            b'*' | b'?' => return true,
+            b'[' if p[i + 1..].contains(&b']') => return true,
             _ => {}
         }
         i += 1;

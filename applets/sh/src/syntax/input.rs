@@ -32,6 +32,8 @@ pub struct Input {
     pub ps1: Vec<u8>,
     pub ps2: Vec<u8>,
     pub at_start: bool,
+    /// `set -v`: the input consumed, to echo on stderr.
+    pub record: Option<Vec<u8>>,
 }
 
 impl Input {
@@ -47,6 +49,7 @@ impl Input {
             ps1: Vec::new(),
             ps2: Vec::new(),
             at_start: true,
+            record: None,
         }
     }
 
@@ -69,6 +72,7 @@ impl Input {
             ps1: Vec::new(),
             ps2: Vec::new(),
             at_start: true,
+            record: None,
         }
     }
 
@@ -160,6 +164,9 @@ impl Input {
             self.pos += 1;
             if c == b'\n' {
                 self.line += 1;
+            }
+            if let Some(r) = &mut self.record {
+                r.push(c);
             }
         }
         Some(c)

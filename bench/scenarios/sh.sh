@@ -1,0 +1,48 @@
+# The shell: CPU-bound loops (compare with dash), fork-heavy scripts (compare with BusyBox ash),
+# and parsing a large script.
+sh_setup() {
+	mkdir -p "$WORK/sh"
+	cat > "$WORK/sh/arith.sh" <<'EOF'
+i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo $i
+EOF
+	cat > "$WORK/sh/params.sh" <<'EOF'
+s=/usr/local/lib/libexample.so.1.2.3; n=0
+while [ $n -lt 50000 ]; do
+	b=${s##*/}; d=${s%/*}; e=${b%%.*}; v=${s#*.so.}; l=${#s}
+	case $b in lib*) n=$((n+1)) ;; esac
+done
+echo "$b $d $e $v $l $n"
+EOF
+	cat > "$WORK/sh/funcs.sh" <<'EOF'
+f() { r=$1; }
+i=0; while [ $i -lt 100000 ]; do f $i; i=$((i+1)); done; echo $r
+EOF
+	cat > "$WORK/sh/fork.sh" <<'EOF'
+i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done
+EOF
+	cat > "$WORK/sh/pipes.sh" <<'EOF'
+i=0
+while [ $i -lt 300 ]; do
+	x=$(echo "line $i" | tr a-z A-Z | cut -c1-4)
+	echo "$x" | cat > /dev/null
+	i=$((i+1))
+done
+EOF
+	# a 5 MB script: functions, ifs, loops, here-documents, never run (set -n style: `exit` first)
+	{
+		echo 'exit 0'
+		n=0
+		while [ $n -lt 40000 ]; do
+			printf 'f%d() { if [ "$1" = x ]; then echo "a ${v:-d} $((n+1))"; else for i in 1 2 3; do case $i in 1) : ;; *) echo "$i" ;; esac; done; fi; }\n' $n
+			n=$((n+1))
+		done
+	} > "$WORK/sh/big.sh"
+	# `exit 0` first means nothing after it is parsed: parse with -n instead
+	sed 1d "$WORK/sh/big.sh" > "$WORK/sh/big-n.sh"
+}
+scenario sh-arith-loop-300k sh_setup "$RBOX/sh \$WORK/sh/arith.sh" dash="/bin/dash \$WORK/sh/arith.sh" busybox="$BUSYBOX/sh \$WORK/sh/arith.sh"
+scenario sh-param-expansion sh_setup "$RBOX/sh \$WORK/sh/params.sh" busybox="$BUSYBOX/sh \$WORK/sh/params.sh"
+scenario sh-function-calls-100k sh_setup "$RBOX/sh \$WORK/sh/funcs.sh" dash="/bin/dash \$WORK/sh/funcs.sh" busybox="$BUSYBOX/sh \$WORK/sh/funcs.sh"
+scenario sh-fork-exec-2000 sh_setup "$RBOX/sh \$WORK/sh/fork.sh" dash="/bin/dash \$WORK/sh/fork.sh" busybox="$BUSYBOX/sh \$WORK/sh/fork.sh"
+scenario sh-pipelines sh_setup "$RBOX/sh \$WORK/sh/pipes.sh" dash="/bin/dash \$WORK/sh/pipes.sh" busybox="$BUSYBOX/sh \$WORK/sh/pipes.sh"
+scenario sh-parse-5mb sh_setup "$RBOX/sh -n \$WORK/sh/big-n.sh" dash="/bin/dash -n \$WORK/sh/big-n.sh" busybox="$BUSYBOX/sh -n \$WORK/sh/big-n.sh"
