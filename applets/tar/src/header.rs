@@ -237,7 +237,7 @@ pub fn parse_pax_time(v: &[u8]) -> Option<(i64, u32)> {
         digits += 1;
     }
     if int.starts_with('-') && ns > 0 {
-        return Some((secs - 1, 1_000_000_000 - ns));
+        return Some((secs.checked_sub(1)?, 1_000_000_000 - ns));
     }
     Some((secs, ns))
 }
@@ -379,6 +379,7 @@ mod tests {
         assert!(!pax_records(b"99 path=a\n", |_, _| ()));
         assert_eq!(parse_pax_time(b"1.5"), Some((1, 500_000_000)));
         assert_eq!(parse_pax_time(b"-1.5"), Some((-2, 500_000_000)));
+        assert_eq!(parse_pax_time(b"-9223372036854775808.5"), None);
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 const A: &str = "tar";
 
 pub const USAGE: &str =
-    "tar c|x|t [-zjJaOvkmophvv] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [LONGOPT]... [FILE]...
+    "c|x|t [-zjJaOvkmophvv] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [LONGOPT]... [FILE]...
 
 Create, extract or list files from a tar archive
 
@@ -952,7 +952,7 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
     };
     let mut r = read::Reader::new(input);
     // Verbosity: `t` lists long with -v; `x` prints names with -v, long with -vv.
-    let level = if extract { o.verbose } else { o.verbose + 1 };
+    let level = if extract { o.verbose } else { o.verbose.saturating_add(1) };
     // With -O the names share stdout with the data, as in BusyBox.
     let mut listing = Listing::new(Out::stdout(), level);
     let mut ex = None;

@@ -53,7 +53,7 @@ impl Reader {
 
     /// Skips whatever is left of the current member.
     pub fn skip_rest(&mut self) -> io::Result<()> {
-        let n = self.left + self.pad;
+        let n = self.left.saturating_add(self.pad);
         self.left = 0;
         self.pad = 0;
         self.input.skip(n)
