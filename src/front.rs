@@ -83,7 +83,11 @@ fn set_privileges(a: &Applet) -> Result<(), &'static str> {
 }
 
 fn print_usage(a: &Applet) -> i32 {
-    let text = format!("rbox {VERSION} multi-call binary.\n\nUsage: {}\n", a.usage);
+    let sep = if a.usage.starts_with('\n') { "" } else { " " };
+    let text = format!(
+        "rbox {VERSION} multi-call binary.\n\nUsage: {}{sep}{}\n",
+        a.name, a.usage
+    );
     write_stdout("rbox", text.as_bytes())
 }
 

@@ -55,8 +55,9 @@ pub struct Applet {
     pub name: &'static str,
     pub dir: InstallDir,
     pub main: Main,
-    /// Usage text without the leading "Usage: ": first line the synopsis, then a blank line,
-    /// a one-line description and the options.
+    /// Usage text as BusyBox's "trivial usage" plus the full text: the synopsis WITHOUT the
+    /// applet's name (the front prints "Usage: NAME " before it, so `sh` and `ash` share one
+    /// text), then a blank line, a one-line description and the options.
     pub usage: &'static str,
     /// Safe to run inside the caller's process without a fork: leaves no global state behind,
     /// never exits, never blocks (BusyBox's NOFORK).

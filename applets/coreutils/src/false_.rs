@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 
-pub const USAGE: &str = "false\n\nDo nothing and fail (exit status 1)";
+pub const USAGE: &str = "\n\nDo nothing and fail (exit status 1)";
 
 pub fn main(_argv: Vec<OsString>) -> i32 {
     1

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 
-pub const USAGE: &str = "true\n\nDo nothing and succeed (exit status 0)";
+pub const USAGE: &str = "\n\nDo nothing and succeed (exit status 0)";
 
 pub fn main(_argv: Vec<OsString>) -> i32 {
     0

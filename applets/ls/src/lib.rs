@@ -35,7 +35,7 @@ use std::ffi::{CString, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 pub const USAGE: &str =
-    "ls [-1AaCxdLHRFplinshrSXvctukgoGQqbNmfUBZ] [-w WIDTH] [-T N] [-I PATTERN] [FILE]...
+    "[-1AaCxdLHRFplinshrSXvctukgoGQqbNmfUBZ] [-w WIDTH] [-T N] [-I PATTERN] [FILE]...
 
 List the files named, or the contents of the directories named (default .)
 

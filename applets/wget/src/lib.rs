@@ -55,7 +55,7 @@ use rbox_common::getopt::{Getopt, HasArg, Item, LongOpt};
 use net::{Conn, Family};
 use url::{Scheme, Url, UrlError};
 
-pub const USAGE: &str = "wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header 'NAME: VALUE']
+pub const USAGE: &str = "[-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header 'NAME: VALUE']
 \t[--post-data STR | --post-file FILE] [-Y on/off] [--no-check-certificate]
 \t[--ca-certificate FILE] [-P DIR] [-U AGENT] [-T SEC] [-t TRIES] [--max-redirect N]
 \t[--user USER] [--password PASS] [-nv] [-nc] [-4|-6] URL...
