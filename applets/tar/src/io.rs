@@ -281,13 +281,18 @@ impl Input {
     /// Opens the archive on `fd`, undoing whatever compression its first bytes show.
     pub fn open(fd: RawFd, owned: bool) -> io::Result<Input> {
         let raw = is_regular(fd).then_some(fd);
-        let mut i = Input::from_read(Box::new(Fd { fd, owned: false }), raw)?;
+        let mut i = Input::from_read(Box::new(Fd { fd, owned: false }), raw, true)?;
         i._keep = Some(Fd { fd, owned });
         Ok(i)
     }
 
-    /// An archive from any reader (tests, fuzzing); `raw` is its fd when it is a plain file.
-    pub fn from_read(mut src: Box<dyn Read + Send>, raw: Option<RawFd>) -> io::Result<Input> {
+    /// An archive from any reader; `raw` is its fd when it is a plain file; `threaded` runs
+    /// a decompressor on a thread of its own (not when fuzzing: one thread per input).
+    pub fn from_read(
+        mut src: Box<dyn Read + Send>,
+        raw: Option<RawFd>,
+        threaded: bool,
+    ) -> io::Result<Input> {
         let mut head = vec![0u8; 512];
         let mut n = 0;
         while n < head.len() {
@@ -319,7 +324,11 @@ impl Input {
         }
         let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(src));
         Ok(Input {
-            src: Box::new(ChanReader::spawn(decoder(comp, chained)?)?),
+            src: if threaded {
+                Box::new(ChanReader::spawn(decoder(comp, chained)?)?)
+            } else {
+                decoder(comp, chained)?
+            },
             raw: None,
             _keep: None,
             cfr: false,

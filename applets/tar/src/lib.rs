@@ -801,7 +801,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
 /// hangs and allocations that follow a size field are not.
 pub fn fuzz_read(data: &[u8]) -> usize {
     let src: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-    let Ok(input) = Input::from_read(src, None) else {
+    let Ok(input) = Input::from_read(src, None, false) else {
         return 0;
     };
     let mut r = read::Reader::new(input);
