@@ -15,6 +15,8 @@ pub mod builtins;
 pub mod env;
 pub mod exec;
 pub mod expand;
+#[cfg(feature = "interactive")]
+pub mod interactive;
 pub mod shell;
 pub mod syntax;
 pub mod sys;

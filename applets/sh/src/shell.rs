@@ -320,6 +320,11 @@ impl Shell {
         sys::exit_now(self.status)
     }
 
+    /// Is any trap action set (then the shell must stay to run it, not exec in place)?
+    pub fn has_traps(&self) -> bool {
+        self.traps.iter().any(|t| t.as_ref().is_some_and(|t| !t.is_empty()))
+    }
+
     /// After a fork: what a subshell resets.
     pub fn enter_subshell(&mut self) {
         self.subshell = true;

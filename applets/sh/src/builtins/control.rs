@@ -1,6 +1,6 @@
 //! `: true false . source eval exit return break continue alias unalias command type hash`
 
-use super::{err, lossy, parse_int, quote};
+use super::{err, lossy, parse_int, quote_all as quote};
 use crate::exec::Found;
 use crate::shell::{Flow, Res, Shell};
 use crate::syntax::input::Input;

@@ -143,11 +143,8 @@ fn num_arg(sh: &mut Shell, s: &[u8], st: &mut i32) -> i64 {
             }
             err(sh, "printf", &format!("invalid number '{}'", lossy(s)));
             *st = 1;
-            if neg {
-                -v
-            } else {
-                v
-            }
+            let _ = (v, neg);
+            0
         }
     }
 }
@@ -277,7 +274,8 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 }
                 b'c' => {
                     let v = arg.unwrap_or_default();
-                    out.extend_from_slice(&pad_str(&v[..v.len().min(1)], &spec_s));
+                    let c = if v.is_empty() { &b"\0"[..] } else { &v[..1] };
+                    out.extend_from_slice(&pad_str(c, &spec_s));
                 }
                 b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {
                     let n = arg.map(|s| num_arg(sh, &s, &mut st)).unwrap_or(0);

@@ -98,6 +98,20 @@ pub fn quote(s: &[u8]) -> Vec<u8> {
     v
 }
 
+/// Always single-quoted (set, export -p, readonly -p, alias listings, as ash prints them).
+pub fn quote_all(s: &[u8]) -> Vec<u8> {
+    let mut v = vec![b'\''];
+    for &c in s {
+        if c == b'\'' {
+            v.extend_from_slice(b"'\"'\"'");
+        } else {
+            v.push(c);
+        }
+    }
+    v.push(b'\'');
+    v
+}
+
 /// `name: msg` error from a builtin.
 pub fn err(sh: &mut Shell, name: &str, msg: &str) {
     sh.error(&format!("{name}: {msg}"));

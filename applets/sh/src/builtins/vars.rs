@@ -1,6 +1,6 @@
 //! `export readonly local unset set shift getopts let`
 
-use super::{err, lossy, parse_int, quote};
+use super::{err, lossy, parse_int, quote_all as quote};
 use crate::env::OPTION_NAMES;
 use crate::shell::{Flow, Res, Shell};
 use crate::syntax::lex::is_name;

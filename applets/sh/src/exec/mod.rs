@@ -271,7 +271,7 @@ impl Shell {
         match c {
             Compound::Brace(l) => self.run_list(l, exec),
             Compound::Subshell(l) => {
-                if exec && self.traps[0].is_none() {
+                if exec && !self.has_traps() {
                     self.enter_subshell();
                     return self.run_list(l, true);
                 }
@@ -655,6 +655,8 @@ impl Shell {
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         self.vars.push_frame();
+        self.vars.save_in_frame(b"FUNCNAME");
+        let _ = self.vars.set(b"FUNCNAME", &argv[0], false);
         let r = self.run_command(body, false);
         self.vars.pop_frame();
         self.loop_depth = saved_loop;
@@ -759,7 +761,7 @@ impl Shell {
         exec: bool,
     ) -> Res {
         self.flush_out();
-        if exec && self.traps[0].is_none() {
+        if exec && !self.has_traps() {
             self.child_exec(path, argv, assigns, redirs);
         }
         match sys::fork() {
