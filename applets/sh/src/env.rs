@@ -268,9 +268,11 @@ pub const SIGNALS: &[(&str, i32)] = &[
     ("VTALRM", 26),
     ("PROF", 27),
     ("WINCH", 28),
-    ("IO", 29),
+    ("POLL", 29),
     ("PWR", 30),
     ("SYS", 31),
+    ("RTMIN", 34),
+    ("RTMAX", 64),
 ];
 
 pub fn sig_name(n: i32) -> Option<&'static str> {
@@ -287,6 +289,9 @@ pub fn sig_number(s: &[u8]) -> Option<i32> {
     let name = up.strip_prefix(b"SIG").unwrap_or(&up);
     if name == b"EXIT" {
         return Some(0);
+    }
+    if name == b"IO" {
+        return Some(29);
     }
     SIGNALS
         .iter()

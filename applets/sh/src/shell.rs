@@ -143,7 +143,9 @@ impl Shell {
         let _ = sh.vars.set(b"SHLVL", lvl.to_string().as_bytes(), true);
         for (_, n) in crate::env::SIGNALS {
             if sys::signal_ignored(*n) {
-                sh.ignored_at_start |= 1 << n;
+                if *n < 64 {
+                    sh.ignored_at_start |= 1 << n;
+                }
             }
         }
         sh
@@ -322,7 +324,9 @@ impl Shell {
 
     /// Is any trap action set (then the shell must stay to run it, not exec in place)?
     pub fn has_traps(&self) -> bool {
-        self.traps.iter().any(|t| t.as_ref().is_some_and(|t| !t.is_empty()))
+        self.traps
+            .iter()
+            .any(|t| t.as_ref().is_some_and(|t| !t.is_empty()))
     }
 
     /// After a fork: what a subshell resets.

@@ -61,9 +61,8 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     }
     if a[1] == b"-l" || a[1] == b"-L" {
         if a.len() == 2 {
-            for (n, _) in SIGNALS {
-                sh.out.extend_from_slice(n.as_bytes());
-                sh.out.push(b'\n');
+            for (n, k) in SIGNALS {
+                sh.out.extend_from_slice(format!("{k:2}) {n}\n").as_bytes());
             }
             return Ok(0);
         }
@@ -320,21 +319,36 @@ pub fn times(sh: &mut Shell, _a: &[Vec<u8>]) -> Res {
 }
 
 const LIMITS: &[(u8, i32, &str, u64)] = &[
-    (b't', libc::RLIMIT_CPU as i32, "time(seconds)", 1),
-    (b'f', libc::RLIMIT_FSIZE as i32, "file(blocks)", 512),
-    (b'd', libc::RLIMIT_DATA as i32, "data(kb)", 1024),
-    (b's', libc::RLIMIT_STACK as i32, "stack(kb)", 1024),
-    (b'c', libc::RLIMIT_CORE as i32, "coredump(blocks)", 512),
-    (b'm', libc::RLIMIT_RSS as i32, "memory(kb)", 1024),
-    (b'l', libc::RLIMIT_MEMLOCK as i32, "locked memory(kb)", 1024),
-    (b'p', libc::RLIMIT_NPROC as i32, "process", 1),
-    (b'n', libc::RLIMIT_NOFILE as i32, "nofiles", 1),
-    (b'v', libc::RLIMIT_AS as i32, "vmemory(kb)", 1024),
-    (b'x', libc::RLIMIT_LOCKS as i32, "locks", 1),
+    (
+        b'c',
+        libc::RLIMIT_CORE as i32,
+        "core file size (blocks)",
+        512,
+    ),
+    (b'd', libc::RLIMIT_DATA as i32, "data seg size (kb)", 1024),
+    (b'e', libc::RLIMIT_NICE as i32, "scheduling priority", 1),
+    (b'f', libc::RLIMIT_FSIZE as i32, "file size (blocks)", 512),
     (b'i', libc::RLIMIT_SIGPENDING as i32, "pending signals", 1),
-    (b'q', libc::RLIMIT_MSGQUEUE as i32, "msgqueue(bytes)", 1),
-    (b'e', libc::RLIMIT_NICE as i32, "nice", 1),
-    (b'r', libc::RLIMIT_RTPRIO as i32, "rtprio", 1),
+    (
+        b'l',
+        libc::RLIMIT_MEMLOCK as i32,
+        "max locked memory (kb)",
+        1024,
+    ),
+    (b'm', libc::RLIMIT_RSS as i32, "max memory size (kb)", 1024),
+    (b'n', libc::RLIMIT_NOFILE as i32, "open files", 1),
+    (
+        b'q',
+        libc::RLIMIT_MSGQUEUE as i32,
+        "POSIX message queues (bytes)",
+        1,
+    ),
+    (b'r', libc::RLIMIT_RTPRIO as i32, "real-time priority", 1),
+    (b's', libc::RLIMIT_STACK as i32, "stack size (kb)", 1024),
+    (b't', libc::RLIMIT_CPU as i32, "cpu time (seconds)", 1),
+    (b'u', libc::RLIMIT_NPROC as i32, "max user processes", 1),
+    (b'v', libc::RLIMIT_AS as i32, "virtual memory (kb)", 1024),
+    (b'x', libc::RLIMIT_LOCKS as i32, "file locks", 1),
 ];
 
 pub fn ulimit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
@@ -366,7 +380,7 @@ pub fn ulimit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         let v = if hard && !soft { h } else { s };
         if prefix {
             sh.out
-                .extend_from_slice(format!("-{}: {:<18} ", l.0 as char, l.2).as_bytes());
+                .extend_from_slice(format!("{:<32}(-{}) ", l.2, l.0 as char).as_bytes());
         }
         if v == libc::RLIM_INFINITY as u64 {
             sh.out.extend_from_slice(b"unlimited\n");

@@ -455,11 +455,8 @@ impl Shell {
         if let Some(p) = self.hash.get(name) {
             return Some(p.clone());
         }
-        let path = self
-            .vars
-            .get(b"PATH")
-            .unwrap_or(b"/sbin:/usr/sbin:/bin:/usr/bin")
-            .to_vec();
+        // Without PATH, ash finds nothing.
+        let path = self.vars.get(b"PATH")?.to_vec();
         for dir in path.split(|&c| c == b':') {
             let mut p = Vec::with_capacity(dir.len() + name.len() + 1);
             if dir.is_empty() {
@@ -601,8 +598,14 @@ impl Shell {
             }
             Found::External(path) => self.run_external(&path, &argv, &assigns, &s.redirs, exec),
             Found::NotFound => {
-                // Still apply redirections in a child-like way: ash reports not found first.
-                self.error(&format!("{}: not found", String::from_utf8_lossy(&argv[0])));
+                // The message goes where the command's stderr would have gone.
+                let mut saved = Vec::new();
+                let ok = self.redirect(&s.redirs, Some(&mut saved));
+                if let Ok(true) = ok {
+                    self.error(&format!("{}: not found", String::from_utf8_lossy(&argv[0])));
+                }
+                self.restore(saved);
+                ok?;
                 Ok(127)
             }
         }
@@ -728,7 +731,9 @@ impl Shell {
         let e = sys::execve(path, argv, &env);
         if e == libc::ENOEXEC {
             // No #!: a shell script.
-            if let Ok(data) = std::fs::read(std::ffi::OsStr::new(&*String::from_utf8_lossy(path))) {
+            if let Ok(data) =
+                std::fs::read(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(path))
+            {
                 self.enter_subshell();
                 self.funcs.clear();
                 self.arg0 = path.to_vec();
