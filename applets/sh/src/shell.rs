@@ -54,6 +54,8 @@ pub struct Shell {
     pub rootpid: i32,
     pub cmdsub_status: Option<i32>,
     pub in_trap: bool,
+    /// `$?` before the running trap action (what a bare `exit` in a trap uses).
+    pub trap_status: Option<i32>,
     pub exiting: bool,
     pub start_time: i64,
     pub random: u32,
@@ -90,6 +92,7 @@ impl Shell {
             rootpid: sys::getpid(),
             cmdsub_status: None,
             in_trap: false,
+            trap_status: None,
             exiting: false,
             start_time: sys::time_now(),
             random: sys::getpid() as u32 ^ (sys::time_now() as u32),
@@ -294,7 +297,9 @@ impl Shell {
                 if let Some(cmd) = self.traps[sig].clone() {
                     let saved = self.status;
                     self.in_trap = true;
+                    let outer = self.trap_status.replace(saved);
                     let r = self.eval_str(&cmd);
+                    self.trap_status = outer;
                     self.in_trap = false;
                     self.status = saved;
                     r?;
@@ -312,6 +317,7 @@ impl Shell {
             if !self.exiting {
                 self.exiting = true;
                 let keep = self.status;
+                self.trap_status = Some(keep);
                 match self.eval_str(&t) {
                     Err(Flow::Exit(s)) => self.status = s,
                     _ => self.status = keep,

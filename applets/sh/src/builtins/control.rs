@@ -89,7 +89,7 @@ pub fn exit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 2
             }
         },
-        None => sh.status,
+        None => sh.trap_status.unwrap_or(sh.status),
     };
     Err(Flow::Exit(st))
 }

@@ -367,7 +367,9 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 let _ = sh.vars.set(b"OPTARG", &[c], false);
             } else {
                 let _ = sh.vars.unset(b"OPTARG");
-                err(sh, "getopts", &format!("illegal option -- {}", c as char));
+                sh.flush_out();
+                let _ =
+                    crate::sys::write_all(2, format!("Illegal option -{}\n", c as char).as_bytes());
                 let _ = st;
             }
             let _ = sh.set_var(&var, b"?");
@@ -387,10 +389,15 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                         let _ = sh.set_var(&var, b":");
                     } else {
                         let _ = sh.vars.unset(b"OPTARG");
-                        err(
-                            sh,
-                            "getopts",
-                            &format!("option requires an argument -- {}", c as char),
+                        sh.flush_out();
+                        let _ = crate::sys::write_all(
+                            2,
+                            format!(
+                                "No arg for -{} option
+",
+                                c as char
+                            )
+                            .as_bytes(),
                         );
                         let _ = sh.set_var(&var, b"?");
                     }
