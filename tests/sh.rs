@@ -48,7 +48,10 @@ fn ours_c(script: &str) -> (String, i32) {
 fn run_fixture(farm: &Farm, prog: Option<&Path>, script: &Path) -> (String, Option<i32>) {
     let dir = tempfile::tempdir().unwrap();
     let o = run(sh_cmd(farm, prog).arg(script).current_dir(dir.path()));
-    (String::from_utf8_lossy(&o.stdout).into_owned(), o.status.code())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        o.status.code(),
+    )
 }
 
 fn compare_all(reference: &str, skip_tag: &str, prog: Option<&Path>, farm: &Farm) {
@@ -283,6 +286,48 @@ const CASES: &[(&str, &str, i32)] = &[
     ("echo \"${x:-a b}\" ${x:-\"c  d\"}", "a b c  d\n", 0),
     ("v=' x '; echo \"[${v}]\" [${v}]", "[ x ] [ x ]\n", 0),
     ("x=a; x+=b 2>/dev/null; echo $? $x", "127 a\n", 0),
+    // aliases: a trailing blank makes the next word an alias candidate too
+    ("alias s='sudo ' sudo='echo S' l='echo L'\ns l x", "S echo L x\n", 0),
+    ("alias n='echo'\nalias l='echo L'\nn l", "l\n", 0),
+    // a bare `exit` in a trap keeps the status from before the trap
+    ("trap 'false; exit' EXIT; true", "", 0),
+    ("trap 'exit 7' EXIT; true", "", 7),
+    // here-strings, fall-through, anchored replacement (beyond the reference BusyBox)
+    ("read a <<< 'x y'; echo \"$a\"", "x y\n", 0),
+    ("v=abcabc; echo ${v/#abc/X} ${v/%abc/Y} ${v/#b/Z}", "Xabc abcY abcabc\n", 0),
+    // exec redirections persist; redirections around builtins are undone
+    ("exec 3>&1 >f; echo hidden; exec >&3; echo shown; cat f", "shown\nhidden\n", 0),
+    ("echo a >f; exec <f; read x; echo $x", "a\n", 0),
+    ("{ echo in; } >f; echo out; cat f", "out\nin\n", 0),
+    // assignments before special builtins persist, before others they do not
+    ("x=1 :; echo $x; y=2 true; echo \"[$y]\"", "1\n[]\n", 0),
+    ("f() { echo \"$v\"; }; v=temp f; echo \"[$v]\"", "temp\n[]\n", 0),
+    // command -p, exec -a, command bypasses functions
+    ("ls() { echo func; }; command -p ls -d / ", "/\n", 0),
+    ("exec -a NAME /bin/sh -c 'echo $0'", "NAME\n", 0),
+    // set -n parses without running
+    ("set -n; echo no", "", 0),
+    // wait for all, wait -n
+    ("(exit 3) & (exit 4) & wait; echo $?", "0\n", 0),
+    ("(sleep 0.1; exit 3) & wait -n; echo $?", "3\n", 0),
+    // read -t times out (status above 128)
+    ("sleep 1 | { read -t 0.1 x; echo $?; }", "142\n", 0),
+    // hash remembers, hash -r forgets
+    ("hash cat; hash | grep -c /cat; hash -r; hash | wc -l", "1\n0\n", 0),
+    // trap output reuses as input; traps reset in subshells
+    ("trap 'echo a' USR1; (trap)", "", 0),
+    ("trap 'echo hup' HUP; trap -p >f; grep -c HUP f", "1\n", 0),
+    // ulimit and umask
+    ("ulimit -n 64; ulimit -n", "64\n", 0),
+    ("umask 077; touch f; ls -l f | cut -c1-10", "-rw-------\n", 0),
+    // $LINENO
+    ("echo $LINENO\n\necho $LINENO", "1\n3\n", 0),
+    // ${#*} ${#@} count the positional parameters
+    ("set -- a b c; echo ${#*} ${#@}", "3 3\n", 0),
+    // positional parameters in functions are the function's
+    ("set -- out; f() { set -- in; echo $1; }; f; echo $1", "in\nout\n", 0),
+    // break/continue inside functions called from loops end the function only
+    ("for i in 1 2; do echo $i; done; echo end", "1\n2\nend\n", 0),
 ];
 
 #[test]
@@ -309,6 +354,18 @@ fn hand_written_cases() {
 }
 
 #[test]
+fn xtrace_goes_to_stderr_with_ps4() {
+    let Some(f) = common::applet("sh") else {
+        return;
+    };
+    let o = run(f.cmd("sh").arg("-c").arg("PS4='>> '; set -x; echo 'a b' c; x=1"));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "a b c\n");
+    assert_eq!(String::from_utf8_lossy(&o.stderr), ">> echo 'a b' c\n>> x=1\n");
+    let o = run(f.cmd("sh").arg("-v").arg("-c").arg("echo v"));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "echo v");
+}
+
+#[test]
 fn syntax_errors_exit_2_with_line() {
     let Some(f) = common::applet("sh") else {
         return;
@@ -320,7 +377,10 @@ fn syntax_errors_exit_2_with_line() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "one\n");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("line 2: syntax error: unexpected \"then\""), "{err}");
+    assert!(
+        err.contains("line 2: syntax error: unexpected \"then\""),
+        "{err}"
+    );
     let o = run(f.cmd("sh").args(["-c", "echo (", "x"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("sh: syntax error"));
@@ -349,9 +409,15 @@ fn stdin_script_is_read_one_command_at_a_time() {
     // `read` consumes the line after it: the shell must not have read ahead.
     let script = b"read line\nthis is data\necho got: $line\necho end\n";
     let o = run_with_input(&mut f.cmd("sh"), script);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "got: this is data\nend\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "got: this is data\nend\n"
+    );
     // The same through a pipe-like stdin with a here-document.
-    let o = run(f.cmd("sh").arg("-c").arg("sh <<EOF\nread x\nhello\necho \\$x\nEOF"));
+    let o = run(f
+        .cmd("sh")
+        .arg("-c")
+        .arg("sh <<EOF\nread x\nhello\necho \\$x\nEOF"));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "hello\n");
     // and from a regular file on stdin (seekable: read in chunks, seek back)
     let dir = tempfile::tempdir().unwrap();
@@ -362,7 +428,10 @@ fn stdin_script_is_read_one_command_at_a_time() {
         .stdin(std::fs::File::open(&p).unwrap())
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "got: this is data\nend\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "got: this is data\nend\n"
+    );
 }
 
 #[test]
@@ -385,9 +454,15 @@ fn deep_nesting_and_garbage_do_not_crash() {
     ] {
         let o = run(f.cmd("sh").arg("-c").arg(&script));
         let code = o.status.code();
-        assert!(code.is_some() && code != Some(0), "{:?}", &script[..20.min(script.len())]);
+        assert!(
+            code.is_some() && code != Some(0),
+            "{:?}",
+            &script[..20.min(script.len())]
+        );
     }
-    let garbage: Vec<u8> = (0..20000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..20000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let o = run_with_input(&mut f.cmd("sh"), &garbage);
     assert!(o.status.code().is_some());
 }
@@ -398,7 +473,10 @@ fn sh_c_execs_the_last_command() {
         return;
     };
     // The exec'd command has the shell's pid: $$ of the shell equals the child's $PPID's child.
-    let o = run(f.cmd("sh").arg("-c").arg("echo $$; exec sh -c 'echo $PPID'"));
+    let o = run(f
+        .cmd("sh")
+        .arg("-c")
+        .arg("echo $$; exec sh -c 'echo $PPID'"));
     let s = String::from_utf8_lossy(&o.stdout).into_owned();
     let l: Vec<&str> = s.lines().collect();
     assert_eq!(l.len(), 2);
@@ -434,6 +512,9 @@ fn file_without_shebang_runs_as_script() {
     std::fs::write(&p, "echo plain script $1\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let o = run(f.cmd("sh").arg("-c").arg(format!("{} arg; echo $?", p.display())));
+    let o = run(f
+        .cmd("sh")
+        .arg("-c")
+        .arg(format!("{} arg; echo $?", p.display())));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "plain script arg\n0\n");
 }

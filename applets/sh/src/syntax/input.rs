@@ -34,6 +34,8 @@ pub struct Input {
     pub at_start: bool,
     /// `set -v`: the input consumed, to echo on stderr.
     pub record: Option<Vec<u8>>,
+    /// The alias text just used up ended in a blank: check the next word for an alias too.
+    pub alias_blank: bool,
 }
 
 impl Input {
@@ -50,6 +52,7 @@ impl Input {
             ps2: Vec::new(),
             at_start: true,
             record: None,
+            alias_blank: false,
         }
     }
 
@@ -73,6 +76,7 @@ impl Input {
             ps2: Vec::new(),
             at_start: true,
             record: None,
+            alias_blank: false,
         }
     }
 
@@ -125,6 +129,9 @@ impl Input {
             if let Some(p) = self.pushed.last() {
                 if p.pos < p.text.len() {
                     return Some(p.text[p.pos]);
+                }
+                if matches!(p.text.last(), Some(b' ' | b'\t')) {
+                    self.alias_blank = true;
                 }
                 self.pushed.pop();
                 continue;

@@ -395,6 +395,7 @@ impl Parser {
 
     fn simple(&mut self) -> PResult<Command> {
         let line = self.input.line;
+        self.input.alias_blank = false;
         let mut s = Simple {
             assigns: Vec::new(),
             words: Vec::new(),
@@ -409,6 +410,12 @@ impl Parser {
                 }
                 Tok::Word(_) => {
                     if s.words.is_empty() && !s.assigns.is_empty() && self.try_alias()? {
+                        continue;
+                    }
+                    if !s.words.is_empty()
+                        && std::mem::take(&mut self.input.alias_blank)
+                        && self.try_alias()?
+                    {
                         continue;
                     }
                     let w = match self.take()? {
@@ -438,12 +445,7 @@ impl Parser {
                             }
                         }
                     }
-                    let alias_blank = self.input.in_alias();
                     s.words.push(w);
-                    // An alias whose text ends in a blank: the next word is checked too.
-                    if alias_blank && s.words.len() == 1 {
-                        let _ = alias_blank;
-                    }
                 }
                 _ => break,
             }
