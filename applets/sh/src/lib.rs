@@ -67,7 +67,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     let rest = match builtins::vars::parse_options(&mut sh, &args, 1, true) {
         Ok(Some(r)) => r,
         Ok(None) => Vec::new(),
-        Err(()) => return 2,
+        Err(_) => return 2,
     };
     sh.arg0 = arg0.clone();
     let mut parser;

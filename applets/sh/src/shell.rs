@@ -121,6 +121,11 @@ impl Shell {
             }
             let _ = sh.vars.set(k, v, false);
         }
+        if sh.vars.get(b"HOSTNAME").is_none() {
+            if let Some(h) = sys::hostname() {
+                let _ = sh.vars.set(b"HOSTNAME", &h, false);
+            }
+        }
         let ppid = sys::getppid().to_string();
         let _ = sh.vars.set(b"PPID", ppid.as_bytes(), false);
         if let Some(cwd) = sys::getcwd() {

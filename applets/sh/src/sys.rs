@@ -440,3 +440,13 @@ pub fn tty_restore(fd: Fd, t: &libc::termios) {
 pub fn self_exe_id() -> Option<(u64, u64)> {
     stat(b"/proc/self/exe").map(|s| (s.dev, s.ino))
 }
+
+pub fn hostname() -> Option<Vec<u8>> {
+    let mut buf = [0u8; 256];
+    // SAFETY: buf is writable for its length.
+    if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } != 0 {
+        return None;
+    }
+    let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    Some(buf[..n].to_vec())
+}

@@ -59,7 +59,7 @@ pub fn cd(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 Some(o) => o.to_vec(),
                 None => {
                     err(sh, "cd", "OLDPWD not set");
-                    return Ok(1);
+                    return Ok(2);
                 }
             }
         }
@@ -136,7 +136,7 @@ pub fn cd(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             sys::strerror(last_err)
         ),
     );
-    Ok(1)
+    Ok(2)
 }
 
 pub fn pwd(sh: &mut Shell, a: &[Vec<u8>]) -> Res {

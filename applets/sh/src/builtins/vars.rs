@@ -90,7 +90,7 @@ pub fn readonly(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
 pub fn local(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     if sh.func_depth == 0 {
         err(sh, "local", "not in a function");
-        return Ok(1);
+        return Err(Flow::Exit(2));
     }
     for arg in &a[1..] {
         let (n, val) = match arg.iter().position(|&c| c == b'=') {
@@ -172,7 +172,8 @@ pub fn set(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             Ok(0)
         }
         Ok(None) => Ok(0),
-        Err(()) => Err(Flow::Exit(2)),
+        Err(false) => Ok(1),
+        Err(true) => Err(Flow::Exit(2)),
     }
 }
 
@@ -183,7 +184,7 @@ pub fn parse_options(
     a: &[Vec<u8>],
     start: usize,
     invocation: bool,
-) -> Result<Option<Vec<Vec<u8>>>, ()> {
+) -> Result<Option<Vec<Vec<u8>>>, bool> {
     let mut i = start;
     while i < a.len() {
         let arg = &a[i];
@@ -216,7 +217,7 @@ pub fn parse_options(
                             Some(f) => *f = on,
                             None => {
                                 err(sh, "set", &format!("illegal option -o {name}"));
-                                return Err(());
+                                return Err(false);
                             }
                         }
                     }
@@ -243,7 +244,7 @@ pub fn parse_options(
                     } else {
                         err(sh, "set", &format!("illegal option -{}", c as char));
                     }
-                    return Err(());
+                    return Err(true);
                 }
             }
         }
