@@ -326,6 +326,15 @@ const CASES: &[(&str, &str, i32)] = &[
     ("set -- a b c; echo ${#*} ${#@}", "3 3\n", 0),
     // positional parameters in functions are the function's
     ("set -- out; f() { set -- in; echo $1; }; f; echo $1", "in\nout\n", 0),
+    // declaration utilities expand NAME=value arguments like assignments
+    ("x='a b'; export y=$x; echo \"$y\"", "a b\n", 0),
+    ("f() { local v=$1; echo \"$v\"; }; f 'p q'", "p q\n", 0),
+    ("HOME=/h; export Z=~/d; echo $Z", "/h/d\n", 0),
+    ("x='a b=c'; export $x; echo \"$b\"", "c\n", 0),
+    // error statuses as ash: cd failure 2, unknown set -o 1 (not fatal)
+    ("cd /nonexistent 2>/dev/null; echo $?", "2\n", 0),
+    ("set -o nosuch 2>/dev/null; echo $?", "1\n", 0),
+    ("local x 2>/dev/null; echo no", "", 2),
     // break/continue inside functions called from loops end the function only
     ("for i in 1 2; do echo $i; done; echo end", "1\n2\nend\n", 0),
 ];

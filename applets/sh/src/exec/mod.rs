@@ -505,7 +505,15 @@ impl Shell {
     fn run_simple(&mut self, s: &Simple, exec: bool) -> Res {
         self.lineno = s.line;
         self.cmdsub_status = None;
-        let argv = self.expand_words(&s.words)?;
+        let decl = matches!(
+            s.words.first().and_then(|w| w.as_lit()),
+            Some(b"export" | b"readonly" | b"local")
+        );
+        let argv = if decl {
+            self.expand_decl(&s.words)?
+        } else {
+            self.expand_words(&s.words)?
+        };
         if argv.is_empty() {
             for a in &s.assigns {
                 let v = self.expand_assign(&a.value)?;
@@ -609,6 +617,25 @@ impl Shell {
                 Ok(127)
             }
         }
+    }
+
+    /// Words of a declaration utility (export, readonly, local): `NAME=value` arguments are
+    /// expanded like assignments (no field splitting, tilde after = and :), as ash does.
+    fn expand_decl(&mut self, words: &[Word]) -> Result<Vec<Vec<u8>>, Flow> {
+        let mut out = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                if let Some(a) = crate::syntax::as_assign(w) {
+                    let mut v = a.name.clone();
+                    v.push(b'=');
+                    v.extend(self.expand_assign(&a.value)?);
+                    out.push(v);
+                    continue;
+                }
+            }
+            out.extend(self.expand_words(std::slice::from_ref(w))?);
+        }
+        Ok(out)
     }
 
     fn run_builtin(

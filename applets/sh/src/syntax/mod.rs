@@ -632,7 +632,7 @@ impl Parser {
 }
 
 /// `NAME=value` at the start of a word.
-fn as_assign(w: &Word) -> Option<Assign> {
+pub fn as_assign(w: &Word) -> Option<Assign> {
     let first = match w.parts.first() {
         Some(Part::Lit(s)) => s,
         _ => return None,
