@@ -40,6 +40,8 @@ pub struct Shell {
     pub reaped: Vec<(i32, i32)>,
     /// getopts: (OPTIND it last set, position inside that argument).
     pub getopt_state: (usize, usize),
+    /// Names of the functions running, innermost last (`$FUNCNAME`).
+    pub funcnames: Vec<Vec<u8>>,
     pub hash: FxMap<Vec<u8>, Vec<u8>>,
     pub func_depth: u32,
     pub loop_depth: u32,
@@ -80,6 +82,7 @@ impl Shell {
             jobs: Vec::new(),
             reaped: Vec::new(),
             getopt_state: (0, 1),
+            funcnames: Vec::new(),
             hash: FxMap::default(),
             func_depth: 0,
             loop_depth: 0,
@@ -190,6 +193,7 @@ impl Shell {
         }
         match n {
             b"LINENO" => Some(self.lineno.to_string().into_bytes()),
+            b"FUNCNAME" => self.funcnames.last().cloned(),
             b"RANDOM" => {
                 self.random = self.random.wrapping_mul(1103515245).wrapping_add(12345);
                 Some(((self.random >> 16) & 0x7fff).to_string().into_bytes())

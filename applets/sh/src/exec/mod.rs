@@ -685,9 +685,9 @@ impl Shell {
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         self.vars.push_frame();
-        self.vars.save_in_frame(b"FUNCNAME");
-        let _ = self.vars.set(b"FUNCNAME", &argv[0], false);
+        self.funcnames.push(argv[0].clone());
         let r = self.run_command(body, false);
+        self.funcnames.pop();
         self.vars.pop_frame();
         self.loop_depth = saved_loop;
         self.pos = saved_pos;

@@ -5,10 +5,11 @@ pub trait ArithEnv {
     fn set_var(&mut self, name: &[u8], v: i64) -> Result<(), String>;
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum T {
     Num(i64),
-    Name(Vec<u8>),
+    /// A variable name: its range in the expression.
+    Name(usize, usize),
     Op(&'static str),
     End,
 }
@@ -81,7 +82,7 @@ fn lex(s: &[u8]) -> Result<Vec<T>, String> {
             while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'_') {
                 i += 1;
             }
-            v.push(T::Name(s[st..i].to_vec()));
+            v.push(T::Name(st, i));
             continue;
         }
         let mut found = false;
@@ -102,6 +103,7 @@ fn lex(s: &[u8]) -> Result<Vec<T>, String> {
 }
 
 struct P<'a, E: ArithEnv> {
+    src: &'a [u8],
     t: Vec<T>,
     i: usize,
     env: &'a mut E,
@@ -109,9 +111,9 @@ struct P<'a, E: ArithEnv> {
 }
 
 /// A value, and the variable it came from (for assignment).
-struct V {
+struct V<'a> {
     v: i64,
-    name: Option<Vec<u8>>,
+    name: Option<&'a [u8]>,
 }
 
 fn binprec(op: &str) -> Option<u8> {
@@ -141,7 +143,7 @@ impl<'a, E: ArithEnv> P<'a, E> {
     fn err<X>(&self) -> Result<X, String> {
         Err("arithmetic syntax error".into())
     }
-    fn val(&mut self, v: V, ev: bool) -> Result<i64, String> {
+    fn val(&mut self, v: V<'a>, ev: bool) -> Result<i64, String> {
         match v.name {
             Some(n) if ev => self.env.get_var(&n),
             Some(_) => Ok(0),
@@ -169,7 +171,9 @@ impl<'a, E: ArithEnv> P<'a, E> {
     }
 
     fn assign_inner(&mut self, ev: bool) -> Result<i64, String> {
-        if let T::Name(n) = self.peek().clone() {
+        if let T::Name(a, b) = *self.peek() {
+            let src = self.src;
+            let n = &src[a..b];
             if let Some(T::Op(op)) = self.t.get(self.i + 1).cloned() {
                 if matches!(
                     op,
@@ -268,9 +272,11 @@ impl<'a, E: ArithEnv> P<'a, E> {
             }
             T::Op(o @ ("++" | "--")) => {
                 self.i += 1;
-                let T::Name(n) = self.peek().clone() else {
+                let T::Name(a, b) = *self.peek() else {
                     return self.err();
                 };
+                let src = self.src;
+                let n = &src[a..b];
                 self.i += 1;
                 if !ev {
                     return Ok(0);
@@ -305,17 +311,18 @@ impl<'a, E: ArithEnv> P<'a, E> {
         }
     }
 
-    fn primary(&mut self, ev: bool) -> Result<V, String> {
+    fn primary(&mut self, ev: bool) -> Result<V<'a>, String> {
         match self.peek().clone() {
             T::Num(n) => {
                 self.i += 1;
                 Ok(V { v: n, name: None })
             }
-            T::Name(n) => {
+            T::Name(a, b) => {
                 self.i += 1;
+                let src = self.src;
                 Ok(V {
                     v: 0,
-                    name: Some(n),
+                    name: Some(&src[a..b]),
                 })
             }
             T::Op("(") => {
@@ -385,6 +392,7 @@ pub fn eval<E: ArithEnv>(s: &[u8], env: &mut E) -> Result<i64, String> {
         return Ok(0);
     }
     let mut p = P {
+        src: s,
         t,
         i: 0,
         env,

@@ -67,6 +67,35 @@ impl Shell {
                     continue;
                 }
             }
+            // Fast paths: `$name` whose value needs no splitting or globbing, and `"$name"`.
+            match w.parts.as_slice() {
+                [Part::Param(p)] => {
+                    if let (PName::Var(n), POp::Plain) = (&p.name, &p.op) {
+                        if let Some(v) = self.vars.get(n) {
+                            let ifs = self.vars.get(b"IFS").unwrap_or(b" \t\n");
+                            if !v.is_empty()
+                                && !v.iter().any(|c| ifs.contains(c))
+                                && (self.opts.noglob || !pattern::has_magic(v))
+                                && !v.contains(&b'\\')
+                            {
+                                out.push(v.to_vec());
+                                continue;
+                            }
+                        }
+                    }
+                }
+                [Part::DQuote(inner)] => {
+                    if let [Part::Param(p)] = inner.as_slice() {
+                        if let (PName::Var(n), POp::Plain) = (&p.name, &p.op) {
+                            if let Some(v) = self.vars.get(n) {
+                                out.push(v.to_vec());
+                                continue;
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
             self.expand_fields(w, &mut out)?;
         }
         Ok(out)
@@ -141,10 +170,30 @@ impl Shell {
 
     /// An assignment's value: tilde after `=` and `:` too.
     pub fn expand_assign(&mut self, w: &Word) -> ExpResult<Vec<u8>> {
-        if let [Part::Lit(s)] = w.parts.as_slice() {
-            if !s.contains(&b'~') {
-                return Ok(s.clone());
+        match w.parts.as_slice() {
+            [Part::Lit(s)] => {
+                if !s.contains(&b'~') {
+                    return Ok(s.clone());
+                }
             }
+            [Part::Param(p)] if matches!(p.op, POp::Plain) && !self.opts.nounset => {
+                if let PName::Var(_) | PName::Pos(_) = p.name {
+                    return Ok(self.param_value(&p.name).unwrap_or_default());
+                }
+            }
+            [Part::Arith(a)] => {
+                if let [Part::Lit(e)] = a.parts.as_slice() {
+                    let v = match arith::eval(e, self) {
+                        Ok(v) => v,
+                        Err(m) => {
+                            self.error(&m);
+                            return Err(Flow::Exit(2));
+                        }
+                    };
+                    return Ok(v.to_string().into_bytes());
+                }
+            }
+            _ => {}
         }
         let mut acc = Acc {
             done: Vec::new(),
