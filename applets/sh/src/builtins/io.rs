@@ -494,6 +494,53 @@ fn fmt_float(v: f64, spec: &str, conv: u8) -> Vec<u8> {
     pad(s.into_bytes(), &sp, true)
 }
 
+/// Bytes for `read`: one per read(2) from pipes and terminals (never consume past the line),
+/// chunks from seekable files with the unused rest given back by lseek.
+struct ByteSrc {
+    fd: i32,
+    buf: Vec<u8>,
+    pos: usize,
+    chunked: bool,
+}
+
+impl ByteSrc {
+    fn new(fd: i32, may_chunk: bool) -> ByteSrc {
+        let chunked = may_chunk && !sys::isatty(fd) && sys::lseek(fd, 0, libc::SEEK_CUR) >= 0;
+        ByteSrc {
+            fd,
+            buf: Vec::new(),
+            pos: 0,
+            chunked,
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<u8>, i32> {
+        if self.pos < self.buf.len() {
+            self.pos += 1;
+            return Ok(Some(self.buf[self.pos - 1]));
+        }
+        let mut tmp = [0u8; 512];
+        let want = if self.chunked { tmp.len() } else { 1 };
+        let n = sys::read(self.fd, &mut tmp[..want])?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.buf.clear();
+        self.buf.extend_from_slice(&tmp[..n]);
+        self.pos = 1;
+        Ok(Some(self.buf[0]))
+    }
+
+    fn finish(&mut self) {
+        let rest = self.buf.len() - self.pos;
+        if rest > 0 {
+            sys::lseek(self.fd, -(rest as i64), libc::SEEK_CUR);
+        }
+        self.buf.clear();
+        self.pos = 0;
+    }
+}
+
 pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     let mut raw = false;
     let mut prompt: Option<Vec<u8>> = None;
@@ -554,8 +601,8 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     // (byte, was escaped)
     let mut esc_mask: Vec<bool> = Vec::new();
     let mut st = 0;
-    let mut b = [0u8; 1];
     let deadline_ms = timeout.map(|t| (t * 1000.0) as i32);
+    let mut src = ByteSrc::new(fd, deadline_ms.is_none());
     loop {
         if let Some(n) = nchars {
             if line.len() >= n {
@@ -568,12 +615,12 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 break;
             }
         }
-        match sys::read(fd, &mut b) {
-            Ok(0) => {
+        let c = match src.next() {
+            Ok(None) => {
                 st = 1;
                 break;
             }
-            Ok(_) => {}
+            Ok(Some(c)) => c,
             Err(libc::EINTR) => {
                 if sh.run_traps().is_err() {
                     st = 1;
@@ -585,18 +632,17 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 st = 1;
                 break;
             }
-        }
-        let c = b[0];
+        };
         if c == delim {
             break;
         }
         if c == b'\\' && !raw {
-            match sys::read(fd, &mut b) {
-                Ok(1) => {
-                    if b[0] == b'\n' {
+            match src.next() {
+                Ok(Some(d)) => {
+                    if d == b'\n' {
                         continue;
                     }
-                    line.push(b[0]);
+                    line.push(d);
                     esc_mask.push(true);
                 }
                 _ => {
@@ -609,6 +655,7 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         line.push(c);
         esc_mask.push(false);
     }
+    src.finish();
     if let Some(t) = saved_tty {
         sys::tty_restore(fd, &t);
     }

@@ -139,13 +139,17 @@ fn push_lit(parts: &mut Vec<Part>, c: u8, quoted: bool) {
             s.push(c);
             return;
         }
-        parts.push(Part::Quoted(vec![c]));
+        let mut v = Vec::with_capacity(16);
+        v.push(c);
+        parts.push(Part::Quoted(v));
     } else {
         if let Some(Part::Lit(s)) = parts.last_mut() {
             s.push(c);
             return;
         }
-        parts.push(Part::Lit(vec![c]));
+        let mut v = Vec::with_capacity(16);
+        v.push(c);
+        parts.push(Part::Lit(v));
     }
 }
 
