@@ -720,6 +720,16 @@ fn to_command_environment() {
         stdout(&o).split_whitespace().collect::<Vec<_>>(),
         ["f", "100640", "f", "5", "7", "8", "5"]
     );
+    // A command that does not read its input: the next member still reaches the next one.
+    fs::write(w.path().join("big"), vec![1u8; 1 << 20]).unwrap();
+    ok(&rtar(f, w.path(), &["cf", "b.tar", "big", "f"]));
+    let o = rtar(
+        f,
+        w.path(),
+        &["xf", "b.tar", "--to-command=echo $TAR_FILENAME"],
+    );
+    ok(&o);
+    assert_eq!(stdout(&o), "big\nf\n");
     let o = rtar(f, w.path(), &["xf", "a.tar", "--to-command=exit 3"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("returned status 3"), "{}", stderr(&o));

@@ -367,7 +367,9 @@ pub fn command(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             let w: Vec<crate::syntax::ast::Word> = argv
                 .iter()
                 .map(|s| crate::syntax::ast::Word {
-                    parts: vec![crate::syntax::ast::Part::Quoted(s.clone())],
+                    parts: crate::syntax::ast::Parts::One(crate::syntax::ast::Part::Quoted(
+                        s.clone(),
+                    )),
                 })
                 .collect();
             let _ = path;

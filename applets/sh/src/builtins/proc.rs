@@ -225,6 +225,16 @@ fn quote_always(s: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The lowest-numbered signal caught and not yet handled.
+fn pending_signal() -> i32 {
+    let m = sys::PENDING.load(std::sync::atomic::Ordering::SeqCst);
+    if m == 0 {
+        0
+    } else {
+        m.trailing_zeros() as i32
+    }
+}
+
 pub fn wait(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     sh.flush_out();
     let mut args = &a[1..];
@@ -251,8 +261,9 @@ pub fn wait(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     }
                 }
                 Err(libc::EINTR) => {
+                    let sig = pending_signal();
                     sh.run_traps()?;
-                    return Ok(128 + 2);
+                    return Ok(128 + sig);
                 }
                 Err(_) => return Ok(127),
             }
@@ -271,8 +282,9 @@ pub fn wait(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     Ok(_) => break,
                     Err(libc::EINTR) => {
                         if sys::ANY_PENDING.load(std::sync::atomic::Ordering::Relaxed) {
+                            let sig = pending_signal();
                             sh.run_traps()?;
-                            return Ok(128 + 10);
+                            return Ok(128 + sig);
                         }
                         continue;
                     }

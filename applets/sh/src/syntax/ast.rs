@@ -15,20 +15,82 @@ pub enum Part {
     DQuote(Vec<Part>),
     Param(Box<Param>),
     CmdSub(Rc<List>),
-    Arith(Word),
+    Arith(Box<Word>),
     /// `~` or `~user` at the start of a word (or after `:` / `=` in assignments).
     Tilde(Vec<u8>),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Word {
-    pub parts: Vec<Part>,
+    pub parts: Parts,
+}
+
+/// A word's parts, without a heap allocation for the common one-part word.
+#[derive(Debug, Clone)]
+pub enum Parts {
+    One(Part),
+    Many(Vec<Part>),
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts::Many(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Parts {
+    type Target = [Part];
+    fn deref(&self) -> &[Part] {
+        match self {
+            Parts::One(p) => std::slice::from_ref(p),
+            Parts::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Parts {
+    fn deref_mut(&mut self) -> &mut [Part] {
+        match self {
+            Parts::One(p) => std::slice::from_mut(p),
+            Parts::Many(v) => v,
+        }
+    }
+}
+
+impl From<Vec<Part>> for Parts {
+    fn from(mut v: Vec<Part>) -> Parts {
+        if v.len() == 1 {
+            if let Some(p) = v.pop() {
+                return Parts::One(p);
+            }
+        }
+        Parts::Many(v)
+    }
+}
+
+impl Parts {
+    pub fn as_slice(&self) -> &[Part] {
+        self
+    }
+
+    pub fn push(&mut self, p: Part) {
+        match self {
+            Parts::Many(v) if v.is_empty() => *self = Parts::One(p),
+            Parts::Many(v) => v.push(p),
+            Parts::One(_) => {
+                let old = std::mem::take(self);
+                if let Parts::One(a) = old {
+                    *self = Parts::Many(vec![a, p]);
+                }
+            }
+        }
+    }
 }
 
 impl Word {
     pub fn lit(s: &[u8]) -> Word {
         Word {
-            parts: vec![Part::Lit(s.to_vec())],
+            parts: Parts::One(Part::Lit(s.to_vec())),
         }
     }
     /// The word's text when it is one unquoted literal (reserved words, names).

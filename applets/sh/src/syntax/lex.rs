@@ -133,7 +133,7 @@ fn is_meta(c: u8) -> bool {
     )
 }
 
-fn push_lit(parts: &mut Vec<Part>, c: u8, quoted: bool) {
+fn push_lit(parts: &mut Parts, c: u8, quoted: bool) {
     if quoted {
         if let Some(Part::Quoted(s)) = parts.last_mut() {
             s.push(c);
@@ -264,8 +264,8 @@ impl Parser {
     }
 
     /// Parses the parts of one word in context `ctx`, stopping before the terminator.
-    pub(super) fn parse_parts(&mut self, ctx: Ctx) -> PResult<Vec<Part>> {
-        let mut parts: Vec<Part> = Vec::new();
+    pub(super) fn parse_parts(&mut self, ctx: Ctx) -> PResult<Parts> {
+        let mut parts = Parts::default();
         let quoted_ctx = matches!(ctx, Ctx::DQuote | Ctx::Heredoc);
         let mut depth = 0i32;
         loop {
@@ -350,7 +350,7 @@ impl Parser {
                     self.inp().next();
                     let inner = self.parse_parts(Ctx::DQuote)?;
                     self.inp().next();
-                    parts.push(Part::DQuote(inner));
+                    parts.push(Part::DQuote(inner.to_vec()));
                 }
                 b'$' => {
                     self.inp().next();
@@ -370,7 +370,7 @@ impl Parser {
         Ok(parts)
     }
 
-    fn parse_dollar(&mut self, parts: &mut Vec<Part>, ctx: Ctx, quoted: bool) -> PResult<()> {
+    fn parse_dollar(&mut self, parts: &mut Parts, ctx: Ctx, quoted: bool) -> PResult<()> {
         let c = match self.inp().peek() {
             None => {
                 push_lit(parts, b'$', quoted);
@@ -386,7 +386,7 @@ impl Parser {
                     let inner = self.parse_parts(Ctx::Arith)?;
                     self.inp().next();
                     self.inp().next();
-                    parts.push(Part::Arith(Word { parts: inner }));
+                    parts.push(Part::Arith(Box::new(Word { parts: inner })));
                 } else {
                     let l = self.parse_subst_list()?;
                     parts.push(Part::CmdSub(Rc::new(l)));
@@ -761,7 +761,7 @@ impl Parser {
             }
             let w = if doc.quoted {
                 Word {
-                    parts: vec![Part::Quoted(body)],
+                    parts: Parts::One(Part::Quoted(body)),
                 }
             } else {
                 let mut sub = self.sub_parser(body);

@@ -648,7 +648,9 @@ pub fn as_assign(w: &Word) -> Option<Assign> {
     parts.extend(w.parts[1..].iter().cloned());
     Some(Assign {
         name: first[..eq].to_vec(),
-        value: Word { parts },
+        value: Word {
+            parts: parts.into(),
+        },
     })
 }
 
