@@ -952,7 +952,11 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
     };
     let mut r = read::Reader::new(input);
     // Verbosity: `t` lists long with -v; `x` prints names with -v, long with -vv.
-    let level = if extract { o.verbose } else { o.verbose.saturating_add(1) };
+    let level = if extract {
+        o.verbose
+    } else {
+        o.verbose.saturating_add(1)
+    };
     // With -O the names share stdout with the data, as in BusyBox.
     let mut listing = Listing::new(Out::stdout(), level);
     let mut ex = None;
@@ -1061,4 +1065,101 @@ fn read_archive(o: &Opts, extract: bool, file: Option<OsString>, ops: Vec<Op>) -
         }
     }
     listing.out.finish(A, status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> Opts {
+        Opts {
+            verbose: 0,
+            to_stdout: false,
+            keep_old: false,
+            overwrite: false,
+            no_mtime: false,
+            same_owner: None,
+            same_perms: None,
+            numeric_owner: false,
+            deref: false,
+            no_recursion: false,
+            strip: 0,
+            to_command: None,
+            owner: None,
+            group: None,
+            mode: None,
+            mtime: None,
+            sort_name: false,
+            format: Format::Pax,
+            xattrs: false,
+            no_overwrite_dir: false,
+            excludes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn member_operands() {
+        assert!(member_matches(b"d", b"d/"));
+        assert!(member_matches(b"d", b"d/x/y"));
+        assert!(!member_matches(b"d", b"dd/x"));
+        assert!(member_matches(b"d/*.c", b"d/a.c"));
+        assert!(!member_matches(b"d/*.c", b"d/s/a.c"));
+        assert!(member_matches(b"*", b"any/thing"));
+    }
+
+    #[test]
+    fn exclusion_is_unanchored() {
+        let mut o = opts();
+        o.excludes = vec![b"*.o".to_vec(), b"skip".to_vec()];
+        assert!(o.excluded(b"a/b/c.o"));
+        assert!(o.excluded(b"top/skip/x"));
+        assert!(o.excluded(b"top/skip/"));
+        assert!(!o.excluded(b"top/skipper"));
+        assert!(!o.excluded(b"a.c"));
+    }
+
+    #[test]
+    fn strip_and_names() {
+        let mut o = opts();
+        assert_eq!(o.member_name(b"//a/b"), Some(b"a/b".to_vec()));
+        o.strip = 1;
+        assert_eq!(o.member_name(b"a/b/c"), Some(b"b/c".to_vec()));
+        assert_eq!(o.member_name(b"a"), None);
+        assert_eq!(o.member_name(b"a/"), None);
+    }
+
+    #[test]
+    fn modes() {
+        let m = parse_mode(b"go-rwx,u+x").unwrap_or_default();
+        assert_eq!(apply_mode_clauses(&m, 0o644), 0o700);
+        let m = parse_mode(b"a+X").unwrap_or_default();
+        assert_eq!(apply_mode_clauses(&m, 0o644), 0o644);
+        assert_eq!(apply_mode_clauses(&m, 0o744), 0o755);
+        let m = parse_mode(b"u=rw,o=").unwrap_or_default();
+        assert_eq!(apply_mode_clauses(&m, 0o777), 0o670);
+        assert!(parse_mode(b"0755").is_some());
+        assert!(parse_mode(b"17777").is_none());
+        assert!(parse_mode(b"u*x").is_none());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date(b"@86400"), Some(86400));
+        assert_eq!(parse_date(b"@-5"), Some(-5));
+        assert!(parse_date(b"yesterday").is_none());
+    }
+
+    #[test]
+    fn old_style_bundles() {
+        let a: Vec<OsString> = ["xzf", "F", "m"].iter().map(OsString::from).collect();
+        let e = expand_old_style(&a);
+        assert_eq!(e, ["-x", "-z", "-f", "F", "m"].map(OsString::from));
+        let a: Vec<OsString> = ["cfC", "F", "D", "x"].iter().map(OsString::from).collect();
+        assert_eq!(
+            expand_old_style(&a),
+            ["-c", "-f", "F", "-C", "D", "x"].map(OsString::from)
+        );
+        let a: Vec<OsString> = ["-xf", "F"].iter().map(OsString::from).collect();
+        assert_eq!(expand_old_style(&a), a);
+    }
 }
