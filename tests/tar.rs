@@ -1595,7 +1595,9 @@ fn busybox_differential_edges() {
     c.args(["cf", "a.tar", "d"]).current_dir(w.path());
     ok(&run(&mut c));
     for args in [
-        &["tf", "empty"][..],
+        &["cvvf", "new.tar", "d"][..],
+        &["xvvf", "a.tar"],
+        &["tf", "empty"],
         &["tf", "missing"],
         &["cf", "new.tar"],
         &["xOf", "a.tar", "d/a"],

@@ -441,17 +441,9 @@ impl Listing {
         }
     }
 
+    /// A member just archived: its name with -v (BusyBox prints names also with -vv).
     pub fn created(&mut self, m: &create::Meta) {
-        if self.verbose >= 2 {
-            let kind = if m.kind == header::LINK {
-                header::REG
-            } else {
-                m.kind
-            };
-            self.long(
-                kind, m.mode, &m.uname, m.uid, &m.gname, m.gid, m.size, m.mtime, m.name, m.link,
-            );
-        } else if self.verbose == 1 {
+        if self.verbose >= 1 {
             self.out.put(m.name);
             self.out.byte(b'\n');
         }
