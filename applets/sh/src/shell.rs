@@ -42,6 +42,8 @@ pub struct Shell {
     pub getopt_state: (usize, usize),
     /// Names of the functions running, innermost last (`$FUNCNAME`).
     pub funcnames: Vec<Vec<u8>>,
+    /// The `exit` builtin ran (an interactive shell leaves only then, not on errors).
+    pub exit_requested: bool,
     pub hash: FxMap<Vec<u8>, Vec<u8>>,
     pub func_depth: u32,
     pub loop_depth: u32,
@@ -83,6 +85,7 @@ impl Shell {
             reaped: Vec::new(),
             getopt_state: (0, 1),
             funcnames: Vec::new(),
+            exit_requested: false,
             hash: FxMap::default(),
             func_depth: 0,
             loop_depth: 0,
@@ -259,6 +262,12 @@ impl Shell {
             let exec = top && self.opts.cmdstring && p.input.rest_is_empty();
             match self.run_list(&cmd, exec) {
                 Ok(s) => status = s,
+                Err(Flow::Exit(s))
+                    if top && self.opts.interactive && !self.exit_requested && !self.subshell =>
+                {
+                    // An error in an interactive shell ends the command, not the shell.
+                    status = s;
+                }
                 Err(Flow::Exit(s)) => return Err(Flow::Exit(s)),
                 Err(f) => {
                     if !top {

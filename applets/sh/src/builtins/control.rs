@@ -91,6 +91,7 @@ pub fn exit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         },
         None => sh.trap_status.unwrap_or(sh.status),
     };
+    sh.exit_requested = true;
     Err(Flow::Exit(st))
 }
 

@@ -722,6 +722,14 @@ impl Shell {
                 }
             }
         }
+        if self.opts.interactive {
+            // What the interactive shell ignores for itself, its commands get back.
+            for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM] {
+                if self.ignored_at_start & (1 << sig) == 0 && self.traps[sig as usize].is_none() {
+                    sys::set_signal(sig, sys::Disp::Default);
+                }
+            }
+        }
         // An applet of this very binary: run it in this process, no exec.
         if let (Some(id), Some(st)) = (self.self_id, sys::stat(path)) {
             if (st.dev, st.ino) == id {
