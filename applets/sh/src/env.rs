@@ -173,6 +173,9 @@ pub struct Opts {
     pub xtrace: bool,
     pub ignoreeof: bool,
     pub pipefail: bool,
+    pub errtrace: bool,
+    /// `set -o vi`: for the line editor (interactive feature).
+    pub vi: bool,
     pub cmdstring: bool,
 }
 
@@ -189,6 +192,8 @@ pub const OPTION_NAMES: &[(&str, u8)] = &[
     ("allexport", b'a'),
     ("notify", b'b'),
     ("nounset", b'u'),
+    ("errtrace", b'E'),
+    ("vi", 0),
     ("pipefail", 0),
 ];
 
@@ -207,6 +212,8 @@ impl Opts {
             "notify" => &mut self.notify,
             "nounset" => &mut self.nounset,
             "pipefail" => &mut self.pipefail,
+            "errtrace" => &mut self.errtrace,
+            "vi" => &mut self.vi,
             _ => return None,
         })
     }
@@ -219,6 +226,9 @@ impl Opts {
     /// `$-`
     pub fn dash(&self) -> Vec<u8> {
         let mut s = Vec::new();
+        if self.errtrace {
+            s.push(b'E');
+        }
         if self.cmdstring {
             s.push(b'c');
         }
