@@ -141,7 +141,7 @@ fn join(c: &[&[u8]]) -> Vec<u8> {
 
 fn ts(t: (i64, u32)) -> libc::timespec {
     libc::timespec {
-        tv_sec: t.0 as libc::time_t,
+        tv_sec: t.0 as _,
         tv_nsec: t.1 as _,
     }
 }

@@ -400,7 +400,7 @@ impl Listing {
         // SAFETY: a zeroed tm is valid; localtime_r fills it.
         let tm = unsafe {
             let mut tm: libc::tm = std::mem::zeroed();
-            let t = mtime as libc::time_t;
+            let t = mtime as _;
             libc::localtime_r(&t, &mut tm);
             tm
         };
