@@ -156,10 +156,8 @@ impl Shell {
             + 1;
         let _ = sh.vars.set(b"SHLVL", lvl.to_string().as_bytes(), true);
         for (_, n) in crate::env::SIGNALS {
-            if sys::signal_ignored(*n) {
-                if *n < 64 {
-                    sh.ignored_at_start |= 1 << n;
-                }
+            if sys::signal_ignored(*n) && *n < 64 {
+                sh.ignored_at_start |= 1 << n;
             }
         }
         sh

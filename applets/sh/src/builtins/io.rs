@@ -686,7 +686,7 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             let mut v = rest.to_vec();
             if end > k && is_ifs(end - 1) && !is_ws(end - 1) {
                 // if there is only one field left, the trailing delimiter is dropped
-                let inner_delims = (k..end - 1).any(|x| is_ifs(x));
+                let inner_delims = (k..end - 1).any(&is_ifs);
                 if !inner_delims {
                     v.pop();
                 }

@@ -394,7 +394,7 @@ pub fn ulimit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             sh.out
                 .extend_from_slice(format!("{:<32}(-{}) ", l.2, l.0 as char).as_bytes());
         }
-        if v == libc::RLIM_INFINITY as u64 {
+        if v == libc::RLIM_INFINITY {
             sh.out.extend_from_slice(b"unlimited\n");
         } else {
             sh.out
@@ -417,7 +417,7 @@ pub fn ulimit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         }
         Some(v) => {
             let n = if v == b"unlimited" {
-                libc::RLIM_INFINITY as u64
+                libc::RLIM_INFINITY
             } else {
                 match parse_int(&v) {
                     Some(n) if n >= 0 => (n as u64).saturating_mul(l.3),

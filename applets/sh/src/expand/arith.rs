@@ -145,7 +145,7 @@ impl<'a, E: ArithEnv> P<'a, E> {
     }
     fn val(&mut self, v: V<'a>, ev: bool) -> Result<i64, String> {
         match v.name {
-            Some(n) if ev => self.env.get_var(&n),
+            Some(n) if ev => self.env.get_var(n),
             Some(_) => Ok(0),
             None => Ok(v.v),
         }
@@ -187,10 +187,10 @@ impl<'a, E: ArithEnv> P<'a, E> {
                     let v = if op == "=" {
                         rhs
                     } else {
-                        let cur = self.env.get_var(&n)?;
+                        let cur = self.env.get_var(n)?;
                         binop(&op[..op.len() - 1], cur, rhs)?
                     };
-                    self.env.set_var(&n, v)?;
+                    self.env.set_var(n, v)?;
                     return Ok(v);
                 }
             }
@@ -215,11 +215,7 @@ impl<'a, E: ArithEnv> P<'a, E> {
 
     fn binary(&mut self, min: u8, ev: bool) -> Result<i64, String> {
         let mut l = self.unary(ev)?;
-        loop {
-            let op = match self.peek() {
-                T::Op(o) => *o,
-                _ => break,
-            };
+        while let T::Op(op) = *self.peek() {
             let Some(p) = binprec(op) else { break };
             if p < min {
                 break;
@@ -253,7 +249,7 @@ impl<'a, E: ArithEnv> P<'a, E> {
     }
 
     fn unary_inner(&mut self, ev: bool) -> Result<i64, String> {
-        match self.peek().clone() {
+        match *self.peek() {
             T::Op("+") => {
                 self.i += 1;
                 self.unary(ev)
@@ -281,18 +277,18 @@ impl<'a, E: ArithEnv> P<'a, E> {
                 if !ev {
                     return Ok(0);
                 }
-                let v = self.env.get_var(&n)?;
+                let v = self.env.get_var(n)?;
                 let nv = if o == "++" {
                     v.wrapping_add(1)
                 } else {
                     v.wrapping_sub(1)
                 };
-                self.env.set_var(&n, nv)?;
+                self.env.set_var(n, nv)?;
                 Ok(nv)
             }
             _ => {
                 let p = self.primary(ev)?;
-                if let (Some(n), T::Op(o @ ("++" | "--"))) = (&p.name, self.peek().clone()) {
+                if let (Some(n), T::Op(o @ ("++" | "--"))) = (&p.name, *self.peek()) {
                     self.i += 1;
                     if !ev {
                         return Ok(0);
@@ -312,7 +308,7 @@ impl<'a, E: ArithEnv> P<'a, E> {
     }
 
     fn primary(&mut self, ev: bool) -> Result<V<'a>, String> {
-        match self.peek().clone() {
+        match *self.peek() {
             T::Num(n) => {
                 self.i += 1;
                 Ok(V { v: n, name: None })

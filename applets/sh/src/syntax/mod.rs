@@ -344,11 +344,8 @@ impl Parser {
 
     fn redirs(&mut self) -> PResult<Vec<Redir>> {
         let mut v = Vec::new();
-        loop {
-            match self.peek()? {
-                Tok::IoNum(_) | Tok::Op(Op::Redir(..)) => v.push(self.redirect()?),
-                _ => break,
-            }
+        while let Tok::IoNum(_) | Tok::Op(Op::Redir(..)) = self.peek()? {
+            v.push(self.redirect()?);
         }
         Ok(v)
     }
