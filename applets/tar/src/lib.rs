@@ -76,6 +76,7 @@ Create, extract or list files from a tar archive
 \t--format FMT\tpax (default), ustar or gnu
 \t--xattrs\tArchive and restore extended attributes (pax records)
 \t--no-overwrite-dir\tKeep the mode and times of existing directories
+\t-S\tAccepted: files with holes are always archived sparse
 \t--version\tPrint version";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -513,8 +514,10 @@ const O_RECURSION: u32 = 273;
 const O_XATTRS: u32 = 274;
 const O_NO_XATTRS: u32 = 275;
 const O_NO_OVERWRITE_DIR: u32 = 276;
+/// Options whose behaviour is always on here: accepted so GNU-style scripts run.
+const O_ALWAYS: u32 = 277;
 
-const SHORT: &str = "cxtf:C:vOkmophT:X:zjJa";
+const SHORT: &str = "cxtf:C:vOkmophT:X:zjJaS";
 
 const LONG: &[LongOpt] = &[
     LongOpt::new("create", HasArg::No, b'c' as u32),
@@ -559,6 +562,12 @@ const LONG: &[LongOpt] = &[
     LongOpt::new("no-xattrs", HasArg::No, O_NO_XATTRS),
     LongOpt::new("no-overwrite-dir", HasArg::No, O_NO_OVERWRITE_DIR),
     LongOpt::new("version", HasArg::No, O_VERSION),
+    // Always on: holes are always detected, directory attributes always set last, existing
+    // symlinks to directories always kept; no unknown-keyword warnings to silence.
+    LongOpt::new("sparse", HasArg::No, b'S' as u32),
+    LongOpt::new("delay-directory-restore", HasArg::No, O_ALWAYS),
+    LongOpt::new("keep-directory-symlink", HasArg::No, O_ALWAYS),
+    LongOpt::new("warning", HasArg::Required, O_ALWAYS),
 ];
 
 fn takes_arg(c: u8) -> bool {
@@ -755,6 +764,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
             O_XATTRS => o.xattrs = true,
             O_NO_XATTRS => o.xattrs = false,
             O_NO_OVERWRITE_DIR => o.no_overwrite_dir = true,
+            0x53 | O_ALWAYS => {}
             O_VERSION => {
                 let mut out = Out::stdout();
                 out.put(concat!("tar (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
