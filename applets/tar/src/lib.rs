@@ -10,7 +10,13 @@
 //! ids over 2097151, times before 1970 or after 2242, long user or group names). GNU tar,
 //! bsdtar and BusyBox all read this; `--format=gnu` writes GNU `L`/`K` long names and
 //! base-256 numbers instead, `--format=ustar` refuses what ustar cannot hold.
-//! Archives are padded to GNU's 10240-byte records.
+//! Archives are padded to GNU's 10240-byte records. A file with holes (SEEK_DATA/SEEK_HOLE)
+//! is stored sparse without asking: pax sparse 1.0 (GNU's `--sparse-version=1.0`, read by
+//! GNU tar and bsdtar), old GNU `S` headers with `--format=gnu`. Compression and
+//! decompression run on a second thread, as GNU tar's compressor child runs beside it.
+//!
+//! Listing: `tv` uses the names stored in the archive even with `--numeric-owner`, and
+//! `cvv` prints names only, as BusyBox does.
 //!
 //! Deviations: a member name with a `..` component is skipped with a warning and exit 1
 //! (GNU's rule; BusyBox strips the prefix instead). A wildcard operand that matched members
