@@ -574,6 +574,8 @@ const LONG: &[LongOpt] = &[
     LongOpt::new("delay-directory-restore", HasArg::No, O_ALWAYS),
     LongOpt::new("keep-directory-symlink", HasArg::No, O_ALWAYS),
     LongOpt::new("warning", HasArg::Required, O_ALWAYS),
+    // Member operands are always patterns (BusyBox's rule).
+    LongOpt::new("wildcards", HasArg::No, O_ALWAYS),
 ];
 
 fn takes_arg(c: u8) -> bool {
