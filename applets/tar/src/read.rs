@@ -130,7 +130,15 @@ impl Reader {
                         return Err(bad("malformed extended header"));
                     }
                     if raw.typeflag == header::PAX_GLOBAL {
-                        self.global.extend(recs);
+                        // A later value replaces an earlier one; the total stays bounded.
+                        for (k, v) in recs {
+                            self.global.retain(|(gk, _)| *gk != k);
+                            self.global.push((k, v));
+                        }
+                        let total: usize = self.global.iter().map(|(k, v)| k.len() + v.len()).sum();
+                        if total as u64 > MAX_EXT {
+                            return Err(bad("extended header too long"));
+                        }
                     } else {
                         pax.extend(recs);
                     }
