@@ -20,3 +20,9 @@ echo "12 ${#1} ${1#o}"
 echo "15 ${v%"lue"} ${v#'va'}"
 x='*'
 echo "16 ${x}" ${v%"$x"}
+# the word of an unquoted ${v:-word} / ${v:+word} is split; quoted parts of it are not
+set -- ${u:-d e}; echo "17 $#"
+set -- ${u:-"d e"}; echo "18 $#"
+x=1; set -- ${x:+a b c}; echo "19 $#"
+set -- "${u:-d e}"; echo "20 $#"
+set -- ${u:-a "b c" d}; echo "21 $# $2"

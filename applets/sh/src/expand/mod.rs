@@ -34,6 +34,8 @@ struct Acc {
     done: Vec<Field>,
     cur: Field,
     mode: Mode,
+    /// Inside the word of an unquoted `${v:-word}` or `${v:+word}`: its text is split too.
+    in_param: u32,
 }
 
 impl Acc {
@@ -106,6 +108,7 @@ impl Shell {
             done: Vec::new(),
             cur: Field::default(),
             mode: Mode::Fields,
+            in_param: 0,
         };
         self.expand_parts(&w.parts, false, &mut acc, true)?;
         acc.brk();
@@ -163,6 +166,7 @@ impl Shell {
             done: Vec::new(),
             cur: Field::default(),
             mode: Mode::Single,
+            in_param: 0,
         };
         self.expand_parts(&w.parts, false, &mut acc, true)?;
         Ok(acc.cur.b)
@@ -199,6 +203,7 @@ impl Shell {
             done: Vec::new(),
             cur: Field::default(),
             mode: Mode::Single,
+            in_param: 0,
         };
         for (i, p) in w.parts.iter().enumerate() {
             if let Part::Lit(s) = p {
@@ -239,6 +244,7 @@ impl Shell {
             done: Vec::new(),
             cur: Field::default(),
             mode: Mode::Pattern,
+            in_param: 0,
         };
         self.expand_parts(&w.parts, false, &mut acc, true)?;
         let mut pat = Vec::with_capacity(acc.cur.b.len());
@@ -285,7 +291,14 @@ impl Shell {
                             }
                         }
                     }
-                    acc.push(s, if quoted { QUOTED } else { 0 })
+                    let flag = if quoted {
+                        QUOTED
+                    } else if acc.in_param > 0 {
+                        SPLIT
+                    } else {
+                        0
+                    };
+                    acc.push(s, flag)
                 }
                 Part::Quoted(s) => {
                     acc.cur.quoted = true;
@@ -451,7 +464,10 @@ impl Shell {
                     }
                     acc.push(&val.unwrap_or_default(), flag);
                 } else {
-                    self.expand_parts(&w.parts, quoted, acc, !quoted)?;
+                    acc.in_param += 1;
+                    let r = self.expand_parts(&w.parts, quoted, acc, !quoted);
+                    acc.in_param -= 1;
+                    r?;
                 }
             }
             POp::Assign(colon, w) => {
@@ -498,7 +514,10 @@ impl Shell {
             }
             POp::Alt(colon, w) => {
                 if set(&val, *colon) {
-                    self.expand_parts(&w.parts, quoted, acc, !quoted)?;
+                    acc.in_param += 1;
+                    let r = self.expand_parts(&w.parts, quoted, acc, !quoted);
+                    acc.in_param -= 1;
+                    r?;
                 }
             }
             POp::RSuffix(long, w) | POp::RPrefix(long, w) => {
@@ -700,6 +719,51 @@ fn split_field(f: Field, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::ast::Command;
+    use crate::syntax::{input::Input, Parser};
+
+    /// Expands the words of `echo ...` in a fresh shell (no fork: no command substitution).
+    fn fields(sh: &mut Shell, line: &str) -> Vec<String> {
+        let mut p = Parser::new(Input::mem(line.as_bytes().to_vec()));
+        let l = p.parse_all().unwrap();
+        let Command::Simple(s) = &l.items[0].first.cmds[0] else {
+            panic!("not simple")
+        };
+        sh.expand_words(&s.words[1..])
+            .unwrap()
+            .into_iter()
+            .map(|f| String::from_utf8(f).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn expansion_without_forking() {
+        let mut sh = Shell::new();
+        sh.vars.set(b"v", b"a  b", false).unwrap();
+        sh.vars.set(b"p", b"/x/y.tar.gz", false).unwrap();
+        sh.pos = vec![b"1 2".to_vec(), b"".to_vec(), b"3".to_vec()];
+        assert_eq!(fields(&mut sh, "echo $v \"$v\""), ["a", "b", "a  b"]);
+        assert_eq!(fields(&mut sh, "echo \"$@\""), ["1 2", "", "3"]);
+        assert_eq!(fields(&mut sh, "echo $@"), ["1", "2", "3"]);
+        assert_eq!(fields(&mut sh, "echo \"$*\""), ["1 2  3"]);
+        assert_eq!(
+            fields(&mut sh, "echo ${p##*/} ${p%%.*} ${#p}"),
+            ["y.tar.gz", "/x/y", "11"]
+        );
+        assert_eq!(
+            fields(&mut sh, "echo ${u:-d e} \"${u:-d e}\""),
+            ["d", "e", "d e"]
+        );
+        assert_eq!(fields(&mut sh, "echo $((1+2*3)) x$((7%4))y"), ["7", "x3y"]);
+        assert_eq!(
+            fields(&mut sh, "echo ${v/a/X} ${p//[.]/_}"),
+            ["X", "b", "/x/y_tar_gz"]
+        );
+        assert_eq!(fields(&mut sh, "echo '$v' \\$v"), ["$v", "$v"]);
+        sh.vars.set(b"IFS", b":", false).unwrap();
+        sh.vars.set(b"c", b"a::b:", false).unwrap();
+        assert_eq!(fields(&mut sh, "echo $c"), ["a", "", "b"]);
+    }
 
     fn split(s: &[u8], ifs: &[u8]) -> Vec<Vec<u8>> {
         let f = Field {
