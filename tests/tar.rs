@@ -1730,3 +1730,20 @@ fn existing_directories() {
         );
     }
 }
+
+/// Endless extension headers: an error once they pass a bound, not a growing allocation.
+#[test]
+fn hostile_endless_extension_headers() {
+    let Some(f) = tar() else { return };
+    let rec = "x".repeat(900);
+    let mut a = Arch::new();
+    for _ in 0..2000 {
+        a = a.pax(&[("comment", &rec)]);
+    }
+    let data = a.file("f", b"x").end();
+    let mut c = f.cmd("tar");
+    c.args(["tf", "-"]);
+    let o = common::run_with_input(&mut c, &data);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "tar: extended header too long\n");
+}

@@ -141,6 +141,10 @@ impl Reader {
                         }
                     } else {
                         pax.extend(recs);
+                        let total: usize = pax.iter().map(|(k, v)| k.len() + v.len()).sum();
+                        if total as u64 > MAX_EXT {
+                            return Err(bad("extended header too long"));
+                        }
                     }
                     continue;
                 }
