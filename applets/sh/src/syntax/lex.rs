@@ -312,6 +312,9 @@ impl Parser {
                         Some(d) => {
                             let special = match ctx {
                                 Ctx::DQuote => matches!(d, b'$' | b'`' | b'"' | b'\\'),
+                                Ctx::ParamWord {
+                                    dq: true, sq: true, ..
+                                } => true,
                                 Ctx::ParamWord { dq: true, .. } => {
                                     matches!(d, b'$' | b'`' | b'"' | b'\\' | b'}')
                                 }
