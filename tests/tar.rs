@@ -116,6 +116,8 @@ fn make_tree(root: &Path) {
     for n in [97, 98, 99, 153] {
         fs::write(t.join(long(n, 'a')), b"x").unwrap();
     }
+    // A hard link whose target name is over 100 bytes (pax linkpath / GNU 'K').
+    fs::hard_link(t.join(long(153, 'a')), t.join("hardlong")).unwrap();
     let mut p = t.join(long(90, 'd'));
     fs::create_dir_all(&p).unwrap();
     p = p.join(long(100, 'e'));
