@@ -804,6 +804,31 @@ impl Shell {
         if exec && !self.has_traps() {
             self.child_exec(path, argv, assigns, redirs);
         }
+        // An applet of this binary that the table marks safe to run in-process (NOFORK).
+        if assigns.is_empty() {
+            if let Some(a) = self.nofork_applet(path) {
+                let mut saved = Vec::new();
+                match self.redirect(redirs, Some(&mut saved)) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        self.restore(saved);
+                        return Ok(1);
+                    }
+                    Err(f) => {
+                        self.restore(saved);
+                        return Err(f);
+                    }
+                }
+                use std::os::unix::ffi::OsStringExt;
+                let args: Vec<std::ffi::OsString> = argv
+                    .iter()
+                    .map(|a| std::ffi::OsString::from_vec(a.clone()))
+                    .collect();
+                let st = (a.main)(args);
+                self.restore(saved);
+                return Ok(st);
+            }
+        }
         match sys::fork() {
             Ok(0) => {
                 self.subshell = true;
@@ -824,6 +849,17 @@ impl Shell {
                 Ok(2)
             }
         }
+    }
+
+    fn nofork_applet(&self, path: &[u8]) -> Option<&'static rbox_common::Applet> {
+        let id = self.self_id?;
+        let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
+        let a = rbox_common::applet::find(base)?;
+        if !a.nofork {
+            return None;
+        }
+        let st = sys::stat(path)?;
+        ((st.dev, st.ino) == id).then_some(a)
     }
 
     /// `$(...)`: the list's output with trailing newlines removed.
