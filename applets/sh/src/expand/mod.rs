@@ -185,6 +185,18 @@ impl Shell {
                     return Ok(self.param_value(&p.name).unwrap_or_default());
                 }
             }
+            [Part::Param(p)] if !self.opts.nounset => {
+                // ${name#lit} ${name%%lit} ...: no copies but the result.
+                if let (PName::Var(n), POp::RSuffix(long, w) | POp::RPrefix(long, w)) =
+                    (&p.name, &p.op)
+                {
+                    if let [Part::Lit(pat)] = w.parts.as_slice() {
+                        let v = self.vars.get(n).unwrap_or(b"");
+                        let suffix = matches!(p.op, POp::RSuffix(..));
+                        return Ok(remove(v, pat, suffix, *long).to_vec());
+                    }
+                }
+            }
             [Part::Arith(a)] => {
                 if let [Part::Lit(e)] = a.parts.as_slice() {
                     let v = match arith::eval(e, self) {
