@@ -450,3 +450,15 @@ pub fn hostname() -> Option<Vec<u8>> {
     let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
     Some(buf[..n].to_vec())
 }
+
+/// The C library's description of a signal ("Killed", "Terminated").
+pub fn signal_text(sig: i32) -> String {
+    // SAFETY: strsignal returns a pointer to a string that stays valid until the next call.
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("Signal {sig}");
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}

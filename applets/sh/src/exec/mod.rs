@@ -220,6 +220,16 @@ impl Shell {
                 Ok((p, st)) => {
                     let s = sys::status_of(st);
                     if p == pid {
+                        if libc::WIFSIGNALED(st) {
+                            let sig = libc::WTERMSIG(st);
+                            if sig != libc::SIGINT && sig != libc::SIGPIPE {
+                                // As ash: say how a waited-for child died.
+                                self.flush_out();
+                                let mut m = sys::signal_text(sig).into_bytes();
+                                m.push(b'\n');
+                                let _ = sys::write_all(2, &m);
+                            }
+                        }
                         return s;
                     }
                     if let Some(j) = self.jobs.iter_mut().find(|j| j.pid == p) {
