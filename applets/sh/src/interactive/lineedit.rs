@@ -891,6 +891,7 @@ impl LineEditor {
             return self.read_plain(prompt);
         };
         let mut sig = term::SignalGuard::install();
+        let mask = term::MaskGuard::block();
         self.core.erase = raw.orig().c_cc[libc::VERASE];
         self.core.cols = term::width(self.fd_out);
         self.core.begin(prompt, &self.history);
@@ -898,7 +899,7 @@ impl LineEditor {
         let mut buf = [0u8; 256];
         loop {
             self.flush();
-            if let Some(r) = self.signals(&mut raw, &mut sig) {
+            if let Some(r) = self.signals(&mut raw, &mut sig, &mask) {
                 self.flush();
                 return r;
             }
@@ -906,12 +907,18 @@ impl LineEditor {
             if !ahead.is_empty() {
                 chunk = std::mem::take(&mut ahead);
             } else {
-                if self.core.dec.pending_esc() && !term::poll_in(self.fd_in, 100) {
-                    if let Some(r) = self.core.timeout(&mut self.history, ctx) {
-                        self.flush();
-                        return r;
+                let ms = if self.core.dec.pending_esc() { 100 } else { -1 };
+                match mask.wait_input(self.fd_in, ms) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if let Some(r) = self.core.timeout(&mut self.history, ctx) {
+                            self.flush();
+                            return r;
+                        }
+                        continue;
                     }
-                    continue;
+                    Err(libc::EINTR) | Err(libc::EAGAIN) => continue,
+                    Err(_) => return ReadResult::Eof,
                 }
                 match term::read(self.fd_in, &mut buf) {
                     Ok(0) => {
@@ -948,6 +955,7 @@ impl LineEditor {
         &mut self,
         raw: &mut term::RawGuard,
         sig: &mut term::SignalGuard,
+        mask: &term::MaskGuard,
     ) -> Option<ReadResult> {
         let s = term::take_signals();
         if s == 0 {
@@ -961,7 +969,7 @@ impl LineEditor {
             raw.restore();
             self.flush();
             sig.restore_one(libc::SIGTSTP);
-            term::raise(libc::SIGTSTP);
+            mask.unblocked(|| term::raise(libc::SIGTSTP));
             // Continued.
             sig.reinstall(libc::SIGTSTP);
             raw.raw_again();
@@ -980,7 +988,7 @@ impl LineEditor {
                 raw.restore();
                 self.flush();
                 sig.restore_one(fatal);
-                term::raise(fatal);
+                mask.unblocked(|| term::raise(fatal));
                 return Some(ReadResult::Eof);
             }
         }

@@ -106,6 +106,73 @@ impl Drop for SignalGuard {
     }
 }
 
+/// The watched signals blocked except while the editor waits in [`wait_input`] (so none
+/// slips in between the check of the pending set and the wait); the old mask comes back
+/// when dropped.
+pub struct MaskGuard {
+    old: libc::sigset_t,
+}
+
+impl MaskGuard {
+    pub fn block() -> MaskGuard {
+        // SAFETY: signal-set calls on zeroed sets.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for &s in WATCHED.iter() {
+                libc::sigaddset(&mut set, s);
+            }
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+            MaskGuard { old }
+        }
+    }
+
+    /// Runs `f` with the mask as it was before (to stop or die by a re-raised signal).
+    pub fn unblocked(&self, f: impl FnOnce()) {
+        // SAFETY: restores and re-applies masks read above.
+        unsafe {
+            let mut cur: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, &mut cur);
+            f();
+            libc::pthread_sigmask(libc::SIG_SETMASK, &cur, std::ptr::null_mut());
+        }
+    }
+
+    /// Waits until `fd` is readable (true), `ms` passed (false; -1 waits for ever) or a
+    /// signal came (Err(EINTR)); the watched signals are deliverable only meanwhile.
+    pub fn wait_input(&self, fd: Fd, ms: i32) -> Result<bool, i32> {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ts = libc::timespec {
+            tv_sec: (ms.max(0) / 1000) as libc::time_t,
+            tv_nsec: ((ms.max(0) % 1000) * 1_000_000) as libc::c_long,
+        };
+        let tsp = if ms < 0 {
+            std::ptr::null()
+        } else {
+            &ts as *const _
+        };
+        // SAFETY: one valid pollfd, a valid or null timespec, a valid mask.
+        let r = unsafe { libc::ppoll(&mut p, 1, tsp, &self.old) };
+        if r < 0 {
+            Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
+        } else {
+            Ok(r > 0)
+        }
+    }
+}
+
+impl Drop for MaskGuard {
+    fn drop(&mut self) {
+        // SAFETY: restores the mask read in block().
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut()) };
+    }
+}
+
 /// The terminal's modes as found, restored when dropped (every return path of the editor).
 pub struct RawGuard {
     fd: Fd,
@@ -236,27 +303,6 @@ pub fn read(fd: Fd, buf: &mut [u8]) -> Result<usize, i32> {
         Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
     } else {
         Ok(n as usize)
-    }
-}
-
-/// Waits up to `ms` for input; true when there is some (or on error, so the read reports it).
-pub fn poll_in(fd: Fd, ms: i32) -> bool {
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    let r = unsafe { libc::poll(&mut p, 1, ms) };
-    r != 0
-}
-
-/// Stops this process as ^Z would (the caller has put the terminal back first), and returns
-/// once it is continued.
-pub fn stop_self() {
-    // SAFETY: raise on our own process.
-    unsafe {
-        libc::raise(libc::SIGTSTP);
     }
 }
 

@@ -1,0 +1,462 @@
+//! Interactive use through a real terminal. tmux (Debian package `tmux`) is the terminal:
+//! the tests type keys with `send-keys` and read what the screen shows with `capture-pane`.
+//!
+//! Until the shell's main loop calls the line editor (INTEGRATION.md in
+//! applets/sh/src/interactive), the editor runs through a driver: this test binary started
+//! again with RBOX_LINEEDIT_DRIVER set runs `rbox_sh::interactive::lineedit_demo`, which
+//! prints each line it reads as `[line]`. The tests that need `rbox sh -i` itself are
+//! marked #[ignore] with the reason.
+
+mod common;
+
+#[cfg(feature = "sh-interactive")]
+mod pty {
+    use super::common;
+    use std::os::unix::ffi::OsStringExt;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output};
+    use std::time::{Duration, Instant};
+
+    /// Not a test: the editor driver, when this binary is started by tmux.
+    #[test]
+    fn driver() {
+        let Some(p) = std::env::var_os("RBOX_LINEEDIT_DRIVER") else {
+            return;
+        };
+        // The test harness has other threads, which would take the signals the tests send;
+        // the shell is single-threaded: run the editor in a one-thread child like it. The
+        // child gets a process group of its own and the terminal, as a job-control shell
+        // gives them (the pane's group is orphaned: the kernel would discard SIGTSTP).
+        // SAFETY: the child runs the editor and exits; the parent only waits.
+        let pid = unsafe { libc::fork() };
+        if pid > 0 {
+            let mut st = 0;
+            // SAFETY: waiting for our child.
+            unsafe { libc::waitpid(pid, &mut st, 0) };
+            // SAFETY: getpgrp cannot fail.
+            rbox_sh::interactive::jobs::give_terminal(0, unsafe { libc::getpgrp() });
+            let code = if libc::WIFSIGNALED(st) {
+                128 + libc::WTERMSIG(st)
+            } else {
+                libc::WEXITSTATUS(st)
+            };
+            std::process::exit(code);
+        }
+        rbox_sh::interactive::jobs::child_setup(0, true, 0);
+        if let Some(f) = std::env::var_os("RBOX_LINEEDIT_PIDFILE") {
+            let _ = std::fs::write(f, std::process::id().to_string());
+        }
+        // Wipe what the test harness printed.
+        rbox_sh::interactive::term::write_all(2, b"\x1b[H\x1b[2J");
+        let mut argv = vec![b"demo".to_vec(), p.into_vec()];
+        if std::env::var_os("RBOX_LINEEDIT_VI").is_some() {
+            argv.push(b"-o".to_vec());
+            argv.push(b"vi".to_vec());
+        }
+        let st = rbox_sh::interactive::lineedit_demo(&argv);
+        std::process::exit(st);
+    }
+
+    struct Tmux {
+        dir: tempfile::TempDir,
+        sock: PathBuf,
+    }
+
+    fn q(s: &str) -> String {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+
+    impl Tmux {
+        /// A tmux server with one window `cols` x `rows` running `script` (sh syntax) in
+        /// the test's temp dir. `$DRIVER` in the script starts the editor driver (prompt `$ `).
+        fn start(cols: u32, rows: u32, script: &str, env: &[(&str, &str)]) -> Option<Tmux> {
+            Self::start_in(cols, rows, script, env, &|_| {})
+        }
+
+        /// As start, with `setup` preparing the temp dir first.
+        fn start_in(
+            cols: u32,
+            rows: u32,
+            script: &str,
+            env: &[(&str, &str)],
+            setup: &dyn Fn(&Path),
+        ) -> Option<Tmux> {
+            let tmux = common::system_program("tmux")?;
+            let dir = tempfile::Builder::new().prefix("rbox-pty").tempdir().ok()?;
+            setup(dir.path());
+            let sock = dir.path().join("sock");
+            let exe = std::env::current_exe().ok()?;
+            let mut vars = format!(
+                "HOME={} TERM=xterm LC_ALL=C.UTF-8 PATH=/usr/bin:/bin HISTFILE={} \
+                 RBOX_LINEEDIT_PIDFILE={} RBOX_LINEEDIT_DRIVER='$ '",
+                q(&dir.path().join("home").to_string_lossy()),
+                q(&dir.path().join("hist").to_string_lossy()),
+                q(&dir.path().join("pid").to_string_lossy()),
+            );
+            for (k, v) in env {
+                vars.push_str(&format!(" {k}={}", q(v)));
+            }
+            let _ = std::fs::create_dir_all(dir.path().join("home"));
+            let driver = format!(
+                "{} --exact pty::driver --nocapture --test-threads=1",
+                exe.to_string_lossy()
+            );
+            let full = format!(
+                "cd {}; DRIVER={}; {script}; printf '\\n[exit %s]\\n' $?; sleep 1000",
+                q(&dir.path().to_string_lossy()),
+                q(&driver)
+            );
+            let cmd = format!("exec env -i {vars} /bin/sh -c {}", q(&full));
+            let st = Command::new(&tmux)
+                .arg("-u")
+                .arg("-S")
+                .arg(&sock)
+                .args(["-f", "/dev/null", "new-session", "-d", "-s", "t"])
+                .args(["-x", &cols.to_string(), "-y", &rows.to_string()])
+                .arg(cmd)
+                .status()
+                .ok()?;
+            assert!(st.success(), "tmux new-session failed");
+            Some(Tmux { dir, sock })
+        }
+
+        fn path(&self) -> &Path {
+            self.dir.path()
+        }
+
+        fn tmux(&self, args: &[&str]) -> Output {
+            Command::new("tmux")
+                .arg("-u")
+                .arg("-S")
+                .arg(&self.sock)
+                .args(args)
+                .output()
+                .expect("tmux")
+        }
+
+        /// Types `text` literally.
+        fn typ(&self, text: &str) {
+            self.tmux(&["send-keys", "-t", "t", "-l", text]);
+        }
+
+        /// Presses keys by tmux name (Enter, C-a, Up, Tab, Escape ...).
+        fn press(&self, keys: &[&str]) {
+            let mut a = vec!["send-keys", "-t", "t"];
+            a.extend_from_slice(keys);
+            self.tmux(&a);
+        }
+
+        fn screen(&self) -> Vec<String> {
+            let o = self.tmux(&["capture-pane", "-p", "-t", "t"]);
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(|l| l.trim_end().to_string())
+                .collect()
+        }
+
+        fn cursor(&self) -> (usize, usize) {
+            let o = self.tmux(&["display", "-p", "-t", "t", "#{cursor_y} #{cursor_x}"]);
+            let s = String::from_utf8_lossy(&o.stdout);
+            let mut it = s.split_whitespace().map(|n| n.parse().unwrap_or(0));
+            (it.next().unwrap_or(0), it.next().unwrap_or(0))
+        }
+
+        fn tty(&self) -> String {
+            let o = self.tmux(&["display", "-p", "-t", "t", "#{pane_tty}"]);
+            String::from_utf8_lossy(&o.stdout).trim().to_string()
+        }
+
+        /// Waits until the screen satisfies `f`; fails with the screen after 10 s.
+        fn wait(&self, what: &str, f: impl Fn(&[String]) -> bool) -> Vec<String> {
+            let t0 = Instant::now();
+            loop {
+                let s = self.screen();
+                if f(&s) {
+                    return s;
+                }
+                if t0.elapsed() > Duration::from_secs(10) {
+                    panic!("timed out waiting for {what}; screen:\n{}", s.join("\n"));
+                }
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        }
+
+        fn wait_line(&self, line: &str) -> Vec<String> {
+            self.wait(line, |s| s.iter().any(|l| l == line))
+        }
+
+        fn pid(&self) -> i32 {
+            let t0 = Instant::now();
+            loop {
+                if let Ok(p) = std::fs::read_to_string(self.path().join("pid")) {
+                    if let Ok(n) = p.trim().parse() {
+                        return n;
+                    }
+                }
+                assert!(
+                    t0.elapsed() < Duration::from_secs(10),
+                    "driver did not start"
+                );
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        }
+    }
+
+    impl Drop for Tmux {
+        fn drop(&mut self) {
+            self.tmux(&["kill-server"]);
+        }
+    }
+
+    fn stty(tty: &str) -> String {
+        let o = Command::new("stty")
+            .args(["-F", tty, "-g"])
+            .output()
+            .expect("stty");
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    #[test]
+    fn editing_keys_on_screen() {
+        let Some(t) = Tmux::start(60, 10, "$DRIVER", &[]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("echo hello world");
+        t.press(&["C-a"]);
+        t.typ("X");
+        t.wait_line("$ Xecho hello world");
+        assert_eq!(t.cursor(), (0, 3));
+        t.press(&["End", "C-w"]);
+        t.typ("there");
+        t.press(&["Left", "Left", "C-k", "Home", "Right", "Delete"]);
+        t.wait_line("$ Xcho hello the");
+        t.press(&["M-f", "M-d"]);
+        t.wait_line("$ Xcho the");
+        t.press(&["C-a", "C-f", "C-t", "C-e", "C-u"]);
+        t.wait_line("$");
+        t.press(&["C-y"]);
+        t.wait_line("$ cXho the");
+        t.press(&["Enter"]);
+        t.wait_line("[cXho the]");
+        t.press(&["C-c"]);
+        t.wait_line("[^C]");
+        t.typ("exit");
+        t.press(&["Enter"]);
+        t.wait_line("[exit 0]");
+    }
+
+    #[test]
+    fn utf8_and_wide_characters_wrap() {
+        let Some(t) = Tmux::start(20, 10, "$DRIVER", &[]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("aé中文字x");
+        t.wait_line("$ aé中文字x");
+        assert_eq!(t.cursor(), (0, 11));
+        // 2 + 9 + 2*4 = 19 columns: the fifth wide character does not fit in the last
+        // column and wraps early.
+        t.press(&["C-u"]);
+        t.typ("abcdefghi中中中中中");
+        let s = t.wait_line("$ abcdefghi中中中中");
+        assert_eq!(s[1], "中");
+        assert_eq!(t.cursor(), (1, 2));
+        t.press(&["Left"]);
+        t.wait("cursor on the wrapped character", |_| t.cursor() == (1, 0));
+        t.press(&["C-a"]);
+        t.wait("cursor at the start", |_| t.cursor() == (0, 2));
+        t.press(&["Enter"]);
+        // The 21 columns wrap: "]" goes to the next row.
+        t.wait_line("[abcdefghi中中中中中");
+    }
+
+    #[test]
+    fn long_line_and_resize() {
+        let Some(t) = Tmux::start(20, 10, "$DRIVER", &[]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("0123456789abcdefghijklmnopqrstuv");
+        let s = t.wait_line("$ 0123456789abcdefgh");
+        assert_eq!(s[1], "ijklmnopqrstuv");
+        t.press(&["C-a"]);
+        t.typ("X");
+        let s = t.wait_line("$ X0123456789abcdefg");
+        assert_eq!(s[1], "hijklmnopqrstuv");
+        assert_eq!(t.cursor(), (0, 3));
+        t.tmux(&["resize-window", "-t", "t", "-x", "40"]);
+        t.wait("redraw after SIGWINCH", |s| {
+            s.iter().any(|l| l == "$ X0123456789abcdefghijklmnopqrstuv")
+        });
+        assert_eq!(t.cursor().1, 3);
+        t.press(&["Enter"]);
+        t.wait_line("[X0123456789abcdefghijklmnopqrstuv]");
+    }
+
+    #[test]
+    fn history_is_saved_and_seen_by_the_next_shell() {
+        let Some(t) = Tmux::start(60, 12, "$DRIVER; $DRIVER", &[]) else {
+            return;
+        };
+        t.wait_line("$");
+        for l in ["echo one", "echo two", "ls -l"] {
+            t.typ(l);
+            t.press(&["Enter"]);
+            t.wait_line(&format!("[{l}]"));
+        }
+        t.press(&["C-d"]);
+        // The second driver loaded the file.
+        t.wait("second session", |s| {
+            s.first().is_some_and(|l| l == "$") && !s.iter().any(|l| l.contains("[ls -l]"))
+        });
+        t.press(&["Up"]);
+        t.wait_line("$ ls -l");
+        t.press(&["Up", "Up"]);
+        t.wait_line("$ echo one");
+        t.press(&["Down"]);
+        t.wait_line("$ echo two");
+        t.press(&["C-u", "C-r"]);
+        t.typ("one");
+        t.wait_line("(reverse-i-search)`one': echo one");
+        t.press(&["Enter"]);
+        t.wait_line("[echo one]");
+        let h = std::fs::read_to_string(t.path().join("hist")).unwrap_or_default();
+        assert_eq!(h, "echo one\necho two\nls -l\necho one\n");
+    }
+
+    #[test]
+    fn completion_quotes_and_lists_in_columns() {
+        let setup = |p: &Path| {
+            let w = p.join("w");
+            std::fs::create_dir_all(w.join("sub dir")).unwrap();
+            for f in ["alpha", "alpine", "my file", "it's"] {
+                std::fs::write(w.join(f), "").unwrap();
+            }
+        };
+        let Some(t) = Tmux::start_in(60, 12, "cd w && $DRIVER", &[], &setup) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("cat al");
+        t.press(&["Tab"]);
+        t.wait_line("$ cat alp");
+        t.press(&["Tab"]);
+        t.wait_line("alpha   alpine");
+        t.typ("i");
+        t.press(&["Tab"]);
+        t.wait_line("$ cat alpine");
+        t.typ("my");
+        t.press(&["Tab"]);
+        t.wait_line("$ cat alpine my\\ file");
+        t.typ("it");
+        t.press(&["Tab"]);
+        t.typ("su");
+        t.press(&["Tab"]);
+        t.wait_line("$ cat alpine my\\ file it\\'s sub\\ dir/");
+        t.press(&["Enter"]);
+        t.wait_line("[cat alpine my\\ file it\\'s sub\\ dir/]");
+    }
+
+    #[test]
+    fn vi_mode_keys() {
+        let Some(t) = Tmux::start(60, 10, "$DRIVER", &[("RBOX_LINEEDIT_VI", "1")]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("echo hello world");
+        t.press(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+        t.typ("0wdw");
+        t.wait_line("$ echo world");
+        t.typ("A!");
+        t.press(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+        t.typ("bcwthere");
+        t.wait_line("$ echo there!");
+        t.press(&["Enter"]);
+        t.wait_line("[echo there!]");
+    }
+
+    #[test]
+    fn terminal_restored_on_exit_and_signals() {
+        let Some(t) = Tmux::start(
+            60,
+            10,
+            "stty -g > before; $DRIVER; st=$?; stty -g > after; (exit $st)",
+            &[],
+        ) else {
+            return;
+        };
+        t.wait_line("$");
+        let tty = t.tty();
+        let before = std::fs::read_to_string(t.path().join("before")).unwrap_or_default();
+        let before = before.trim();
+        assert!(!before.is_empty());
+        assert_ne!(stty(&tty), before, "raw mode while reading");
+        let pid = t.pid();
+        // Stopped by a catchable SIGTSTP: modes put back while stopped, raw again after.
+        // SAFETY: signals to the driver process this test started.
+        unsafe { libc::kill(pid, libc::SIGTSTP) };
+        let t0 = Instant::now();
+        while stty(&tty) != before {
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "modes not restored on SIGTSTP"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGCONT) };
+        let t0 = Instant::now();
+        while stty(&tty) == before {
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "no raw mode after SIGCONT"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        t.typ("ab");
+        t.wait_line("$ ab");
+        t.press(&["C-a"]);
+        t.typ("X");
+        t.wait_line("$ Xab");
+        // SIGTERM: modes put back, then the default action.
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        t.wait_line("[exit 143]");
+        let after = std::fs::read_to_string(t.path().join("after")).unwrap_or_default();
+        assert_eq!(after.trim(), before);
+    }
+
+    #[test]
+    fn not_a_terminal_reads_plain_lines() {
+        // stdin a pipe: no escape sequences, prompt and lines as they are.
+        let exe = std::env::current_exe().unwrap();
+        let mut c = Command::new(exe);
+        c.args(["--exact", "pty::driver", "--nocapture", "--test-threads=1"])
+            .env("RBOX_LINEEDIT_DRIVER", "> ")
+            .env("HISTFILE", "");
+        let out = common::run_with_input(&mut c, b"one\x01\ntwo\n");
+        let so = String::from_utf8_lossy(&out.stdout);
+        assert!(so.contains("[one\x01]\n[two]\n[EOF]\n"), "{so:?}");
+        let se = String::from_utf8_lossy(&out.stderr);
+        assert!(se.ends_with("> > > "), "{se:?}");
+    }
+
+    #[test]
+    #[ignore = "needs the shell's main loop to call interactive::LineEditor (INTEGRATION.md)"]
+    fn sh_i_uses_the_line_editor() {
+        let Some(t) = Tmux::start(60, 10, "PS1='\\u# ' rbox sh -i", &[]) else {
+            return;
+        };
+        t.wait("prompt", |s| s.first().is_some_and(|l| l.ends_with('#')));
+        t.typ("echo hello");
+        t.press(&["C-a"]);
+        t.typ(": ");
+        t.press(&["Enter"]);
+        t.typ("echo ok");
+        t.press(&["Enter"]);
+        t.wait_line("ok");
+    }
+}
