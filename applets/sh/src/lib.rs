@@ -78,9 +78,13 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         };
         if let Some(a0) = rest.get(1) {
             sh.arg0 = a0.clone();
+            // ash then names errors after it, with line numbers, as for a script
+            sh.script = Some(a0.clone());
         }
         sh.pos = rest.iter().skip(2).cloned().collect();
         parser = Parser::new(Input::mem(cmd.clone()));
+        // ash counts the lines of a -c string from 0
+        parser.input.line = 0;
     } else if !sh.opts.stdin && !rest.is_empty() {
         let file = rest[0].clone();
         use std::os::unix::ffi::OsStrExt;

@@ -172,7 +172,10 @@ impl Shell {
                 s.extend_from_slice(n);
                 s.extend_from_slice(format!(": line {}: ", self.lineno).as_bytes());
             }
-            None => s.extend_from_slice(b"sh: "),
+            None => {
+                s.extend_from_slice(&self.arg0);
+                s.extend_from_slice(b": ");
+            }
         }
         s.extend_from_slice(msg.as_bytes());
         s.push(b'\n');
@@ -244,12 +247,7 @@ impl Shell {
                         self.status = 2;
                         continue;
                     }
-                    if self.script.is_none() {
-                        self.flush_out();
-                        let _ = sys::write_all(2, format!("sh: {}\n", e.msg).as_bytes());
-                    } else {
-                        self.error(&e.msg);
-                    }
+                    self.error(&e.msg);
                     return Err(Flow::Exit(2));
                 }
             };

@@ -1,6 +1,6 @@
 //! `echo printf read`
 
-use super::{err, lossy};
+use super::{err, err_bb, lossy};
 use crate::shell::{Res, Shell};
 use crate::sys;
 
@@ -141,7 +141,7 @@ fn num_arg(sh: &mut Shell, s: &[u8], st: &mut i32) -> i64 {
                 }
                 v = v.wrapping_mul(10).wrapping_add((c - b'0') as i64);
             }
-            err(sh, "printf", &format!("invalid number '{}'", lossy(s)));
+            err_bb(sh, &format!("invalid number '{}'", lossy(s)));
             *st = 1;
             let _ = (v, neg);
             0
@@ -155,7 +155,7 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         i = 2;
     }
     let Some(fmt) = a.get(i).cloned() else {
-        err(sh, "printf", "usage: printf FORMAT [ARGUMENT...]");
+        err_bb(sh, "usage: printf FORMAT [ARGUMENT...]");
         return Ok(2);
     };
     let args = &a[i + 1..];
@@ -247,7 +247,7 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 j += 1;
             }
             let Some(&conv) = f.get(j) else {
-                err(sh, "printf", &format!("%{}: invalid format", lossy(&spec)));
+                err_bb(sh, &format!("%{}: invalid format", lossy(&spec)));
                 sh.out.extend_from_slice(&out);
                 return Ok(1);
             };
@@ -285,7 +285,7 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     let s = arg.unwrap_or_default();
                     let v: f64 = lossy(&s).trim().parse().unwrap_or_else(|_| {
                         if !s.is_empty() {
-                            err(sh, "printf", &format!("invalid number '{}'", lossy(&s)));
+                            err_bb(sh, &format!("invalid number '{}'", lossy(&s)));
                             st = 1;
                         }
                         0.0
@@ -293,11 +293,7 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     out.extend_from_slice(&fmt_float(v, &spec_s, conv));
                 }
                 _ => {
-                    err(
-                        sh,
-                        "printf",
-                        &format!("%{}: invalid format", lossy(&[conv])),
-                    );
+                    err_bb(sh, &format!("%{}: invalid format", lossy(&[conv])));
                     sh.out.extend_from_slice(&out);
                     return Ok(1);
                 }
@@ -579,7 +575,7 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 b'd' => delim = optarg().and_then(|v| v.first().copied()).unwrap_or(0),
                 b'u' => fd = optarg().and_then(|v| lossy(&v).parse().ok()).unwrap_or(0),
                 _ => {
-                    err(sh, "read", &format!("-{}: invalid option", c as char));
+                    err(sh, "read", &format!("illegal option -{}", c as char));
                     return Ok(2);
                 }
             }

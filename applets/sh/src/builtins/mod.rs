@@ -113,8 +113,20 @@ pub fn quote_all(s: &[u8]) -> Vec<u8> {
 }
 
 /// `name: msg` error from a builtin.
+/// ash's own builtins say `sh: NAME: line N: msg` (the script's name for `sh`).
 pub fn err(sh: &mut Shell, name: &str, msg: &str) {
-    sh.error(&format!("{name}: {msg}"));
+    sh.flush_out();
+    let mut s = Vec::new();
+    let prefix = sh.script.as_deref().unwrap_or(&sh.arg0).to_vec();
+    s.extend_from_slice(&prefix);
+    s.extend_from_slice(format!(": {name}: line {}: {msg}\n", sh.lineno).as_bytes());
+    let _ = crate::sys::write_all(2, &s);
+}
+
+/// The builtins BusyBox shares with its applets (printf, test, kill) say `sh: msg`.
+pub fn err_bb(sh: &mut Shell, msg: &str) {
+    sh.flush_out();
+    let _ = crate::sys::write_all(2, format!("sh: {msg}\n").as_bytes());
 }
 
 pub fn lossy(s: &[u8]) -> String {

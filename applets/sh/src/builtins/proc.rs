@@ -1,6 +1,6 @@
 //! `exec kill trap wait times ulimit umask`
 
-use super::{err, lossy, parse_int, quote};
+use super::{err, err_bb, lossy, parse_int, quote};
 use crate::env::{sig_name, sig_number, SIGNALS};
 use crate::shell::{Flow, Res, Shell};
 use crate::syntax::ast::{Part, Simple, Word};
@@ -32,7 +32,7 @@ pub fn exec(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         sh.path_search(&name)
     };
     let Some(path) = path else {
-        sh.error(&format!("exec: {}: not found", lossy(&name)));
+        err(sh, "exec", &format!("{}: not found", lossy(&name)));
         return Err(Flow::Exit(127));
     };
     if let Some(a0) = argv0 {
@@ -48,7 +48,15 @@ pub fn exec(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         }
     }
     let e = sys::execve(&path, &argv, &env);
-    sh.error(&format!("exec: {}: {}", lossy(&name), sys::strerror(e)));
+    if e == libc::ENOENT {
+        err(sh, "exec", &format!("{}: not found", lossy(&name)));
+    } else {
+        err(
+            sh,
+            "exec",
+            &format!("{}: {}", lossy(&name), sys::strerror(e)),
+        );
+    }
     Err(Flow::Exit(if e == libc::ENOENT { 127 } else { 126 }))
 }
 
@@ -56,7 +64,7 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     let mut sig = libc::SIGTERM;
     let mut i = 1;
     if a.len() < 2 {
-        err(sh, "kill", "usage: kill [-s SIG | -SIG] PID...");
+        err_bb(sh, "usage: kill [-s SIG | -SIG] PID...");
         return Ok(1);
     }
     if a[1] == b"-l" || a[1] == b"-L" {
@@ -76,7 +84,7 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                             sh.out.push(b'\n');
                         }
                         None => {
-                            err(sh, "kill", &format!("bad signal name '{}'", lossy(x)));
+                            err_bb(sh, &format!("bad signal name '{}'", lossy(x)));
                             return Ok(1);
                         }
                     }
@@ -87,7 +95,7 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                         sh.out.push(b'\n');
                     }
                     None => {
-                        err(sh, "kill", &format!("bad signal name '{}'", lossy(x)));
+                        err_bb(sh, &format!("bad signal name '{}'", lossy(x)));
                         return Ok(1);
                     }
                 },
@@ -97,7 +105,7 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     }
     if a[1] == b"-s" || a[1] == b"-n" {
         let Some(s) = a.get(2).and_then(|x| sig_number(x)) else {
-            err(sh, "kill", "bad signal name");
+            err_bb(sh, "bad signal name");
             return Ok(1);
         };
         sig = s;
@@ -106,11 +114,7 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         match sig_number(&a[1][1..]) {
             Some(s) => sig = s,
             None => {
-                err(
-                    sh,
-                    "kill",
-                    &format!("bad signal name '{}'", lossy(&a[1][1..])),
-                );
+                err_bb(sh, &format!("bad signal name '{}'", lossy(&a[1][1..])));
                 return Ok(1);
             }
         }
@@ -129,16 +133,12 @@ pub fn kill(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         match pid {
             Some(p) => {
                 if let Err(e) = sys::kill(p as i32, sig) {
-                    err(
-                        sh,
-                        "kill",
-                        &format!("can't kill pid {}: {}", p, sys::strerror(e)),
-                    );
+                    err_bb(sh, &format!("can't kill pid {}: {}", p, sys::strerror(e)));
                     st = 1;
                 }
             }
             None => {
-                err(sh, "kill", &format!("invalid number '{}'", lossy(x)));
+                err_bb(sh, &format!("invalid number '{}'", lossy(x)));
                 st = 1;
             }
         }
@@ -190,7 +190,11 @@ pub fn trap(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
             match sig_number(s) {
                 Some(n) => n,
                 None => {
-                    err(sh, "trap", &format!("{}: bad trap", lossy(s)));
+                    err(
+                        sh,
+                        "trap",
+                        &format!("{}: invalid signal specification", lossy(s)),
+                    );
                     st = 1;
                     continue;
                 }
@@ -378,7 +382,11 @@ pub fn ulimit(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                     b'a' => all = true,
                     c if LIMITS.iter().any(|l| l.0 == c) => which = c,
                     _ => {
-                        err(sh, "ulimit", &format!("-{}: invalid option", c as char));
+                        sh.flush_out();
+                        let _ = sys::write_all(
+                            2,
+                            format!("ulimit: invalid option -- '{}'\n", c as char).as_bytes(),
+                        );
                         return Ok(2);
                     }
                 }

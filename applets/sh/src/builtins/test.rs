@@ -1,6 +1,6 @@
 //! `test` and `[`: POSIX primaries, `-a -o ! ( )` and the argument-count rules.
 
-use super::{err, lossy};
+use super::{err, err_bb, lossy};
 use crate::shell::{Res, Shell};
 use crate::sys;
 
@@ -26,7 +26,8 @@ fn run(sh: &mut Shell, args: &[Vec<u8>], name: &str) -> Res {
     match p.eval_top() {
         Ok(v) => Ok((!v) as i32),
         Err(m) => {
-            err(sh, name, &m);
+            let _ = name;
+            err_bb(sh, &m);
             Ok(2)
         }
     }
@@ -170,6 +171,9 @@ impl<'a> T<'a> {
                 }
                 if unary_op(&a[0]) {
                     return unary(&a[0], &a[1]);
+                }
+                if binary_op(&a[1]) {
+                    return Err(format!("{}: argument expected", lossy(&a[1])));
                 }
                 return Err(format!("{}: unknown operand", lossy(&a[0])));
             }

@@ -288,7 +288,7 @@ pub fn shift(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         },
     };
     if n > sh.pos.len() {
-        err(sh, "shift", "can't shift that many");
+        // ash says nothing here
         return Ok(1);
     }
     sh.pos.drain(..n);
@@ -309,7 +309,7 @@ pub fn let_(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
 
 pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     if a.len() < 3 {
-        err(sh, "getopts", "usage: getopts optstring var [arg...]");
+        err(sh, "getopts", "usage: getopts optstring var [arg]");
         return Ok(2);
     }
     let optstr = a[1].clone();

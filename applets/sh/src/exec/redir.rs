@@ -175,10 +175,21 @@ impl Shell {
         match sys::open(t, flags, 0o666) {
             Ok(f) => Some(f),
             Err(e) => {
+                // ash's own words for the common case
                 if create {
-                    self.error(&format!("can't create {name}: {}", sys::strerror(e)));
+                    let why = if e == libc::ENOENT {
+                        "nonexistent directory".to_string()
+                    } else {
+                        sys::strerror(e)
+                    };
+                    self.error(&format!("can't create {name}: {why}"));
                 } else {
-                    self.error(&format!("can't open '{name}': {}", sys::strerror(e)));
+                    let why = if e == libc::ENOENT {
+                        "no such file".to_string()
+                    } else {
+                        sys::strerror(e)
+                    };
+                    self.error(&format!("can't open {name}: {why}"));
                 }
                 None
             }

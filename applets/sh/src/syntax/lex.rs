@@ -596,7 +596,10 @@ impl Parser {
                 })?,
             })
         };
-        let c = self.inp().next().ok_or_else(|| bad(self))?;
+        let c = self
+            .inp()
+            .next()
+            .ok_or_else(|| self.err_eof("missing '}'"))?;
         if length {
             if c != b'}' {
                 return Err(bad(self));

@@ -86,7 +86,7 @@ impl Parser {
                 _ => format!("\"{}\"", t.describe()),
             }
         );
-        if let Some(e) = expecting {
+        if let (Some(e), Tok::Eof) = (expecting, t) {
             m.push_str(&format!(" (expecting \"{e}\")"));
         }
         self.error(m)
@@ -212,11 +212,11 @@ impl Parser {
     }
 
     /// A compound list that must not be empty (if, while, for, braces, subshells).
-    fn compound_list_req(&mut self) -> PResult<List> {
+    fn compound_list_req(&mut self, expecting: &str) -> PResult<List> {
         let l = self.compound_list()?;
         if l.items.is_empty() {
             let t = self.peek()?.clone();
-            return Err(self.unexpected(&t, None));
+            return Err(self.unexpected(&t, Some(expecting)));
         }
         Ok(l)
     }
@@ -296,7 +296,7 @@ impl Parser {
             let c = match t {
                 Tok::Op(Op::LParen) => {
                     self.take()?;
-                    let l = self.compound_list_req()?;
+                    let l = self.compound_list_req(")")?;
                     match self.take()? {
                         Tok::Op(Op::RParen) => {}
                         t => return Err(self.unexpected(&t, Some(")"))),
@@ -306,7 +306,7 @@ impl Parser {
                 Tok::Word(w) => match w.as_lit() {
                     Some(b"{") => {
                         self.take()?;
-                        let l = self.compound_list_req()?;
+                        let l = self.compound_list_req("}")?;
                         self.expect_kw("}")?;
                         Compound::Brace(l)
                     }
@@ -483,15 +483,15 @@ impl Parser {
         let mut arms = Vec::new();
         let mut els = None;
         loop {
-            let cond = self.compound_list_req()?;
+            let cond = self.compound_list_req("then")?;
             self.expect_kw("then")?;
-            let body = self.compound_list_req()?;
+            let body = self.compound_list_req("fi")?;
             arms.push((cond, body));
             let t = self.take()?;
             match kw(&t) {
                 Some(b"elif") => continue,
                 Some(b"else") => {
-                    els = Some(self.compound_list_req()?);
+                    els = Some(self.compound_list_req("fi")?);
                     self.expect_kw("fi")?;
                     break;
                 }
@@ -504,9 +504,9 @@ impl Parser {
 
     fn while_clause(&mut self, until: bool) -> PResult<Compound> {
         self.take()?;
-        let cond = self.compound_list_req()?;
+        let cond = self.compound_list_req("do")?;
         self.expect_kw("do")?;
-        let body = self.compound_list_req()?;
+        let body = self.compound_list_req("done")?;
         self.expect_kw("done")?;
         Ok(Compound::While(until, cond, body))
     }
@@ -538,7 +538,7 @@ impl Parser {
         }
         self.skip_newlines()?;
         self.expect_kw("do")?;
-        let body = self.compound_list_req()?;
+        let body = self.compound_list_req("done")?;
         self.expect_kw("done")?;
         Ok(Compound::For(name, words, body))
     }
@@ -565,7 +565,7 @@ impl Parser {
             loop {
                 match self.take()? {
                     Tok::Word(w) => pats.push(w),
-                    t => return Err(self.unexpected(&t, None)),
+                    t => return Err(self.unexpected(&t, Some(")"))),
                 }
                 match self.take()? {
                     Tok::Op(Op::Pipe) => continue,
