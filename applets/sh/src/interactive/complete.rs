@@ -45,6 +45,41 @@ pub trait Completer {
     }
 }
 
+/// What the shell knows, copied before a prompt: the parser reads lines without access to
+/// the shell, so the shell fills this in (cheap: names only) each time it prompts.
+#[derive(Default, Clone)]
+pub struct Snapshot {
+    /// Builtins, function and alias names.
+    pub commands: Vec<Vec<u8>>,
+    /// Set variables: (name, value).
+    pub vars: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Completer for Snapshot {
+    fn commands(&mut self, prefix: &[u8], out: &mut Vec<Vec<u8>>) {
+        out.extend(
+            self.commands
+                .iter()
+                .filter(|n| n.starts_with(prefix))
+                .cloned(),
+        );
+    }
+    fn variables(&mut self, prefix: &[u8], out: &mut Vec<Vec<u8>>) {
+        out.extend(
+            self.vars
+                .iter()
+                .filter(|(n, _)| n.starts_with(prefix))
+                .map(|(n, _)| n.clone()),
+        );
+    }
+    fn var(&mut self, name: &[u8]) -> Option<Vec<u8>> {
+        self.vars
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
 /// A completer that knows only the process environment (tests, a shell without hooks).
 pub struct EnvCompleter;
 impl Completer for EnvCompleter {}
@@ -695,6 +730,29 @@ mod tests {
         assert_eq!(r.start, 5);
         let r = at(&d, "echo ${PA", &mut f);
         assert_eq!(r.insertion(0), b"${PATH}");
+    }
+
+    #[test]
+    fn snapshot_from_the_shell() {
+        let (d, _) = fixture();
+        let mut s = Snapshot {
+            commands: vec![b"cd".to_vec(), b"mkfn".to_vec()],
+            vars: vec![
+                (
+                    b"PATH".to_vec(),
+                    [d.path.as_os_str().as_bytes(), b"/bin"].concat(),
+                ),
+                (b"PS1".to_vec(), b"$ ".to_vec()),
+            ],
+        };
+        let r = complete(b"m", 1, &mut s);
+        let w: Vec<_> = r.cands.iter().map(|c| c.word.clone()).collect();
+        assert!(
+            w.contains(&b"mkfn".to_vec()) && w.contains(&b"mytool".to_vec()),
+            "{w:?}"
+        );
+        let r = complete(b"echo $P", 7, &mut s);
+        assert_eq!(r.cands.len(), 2);
     }
 
     #[test]

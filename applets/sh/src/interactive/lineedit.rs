@@ -283,6 +283,12 @@ impl Core {
         self.quoted = false;
         self.dec = Decoder::default();
         self.vi_st = vi::State::default();
+        // If output left the cursor inside a line (`printf foo`), a line's worth of spaces
+        // wraps to a fresh row and "\r" comes back to its start: "foo" stays visible and
+        // the prompt starts at column 0, where the layout needs it. At column 0 the spaces
+        // just fill the row (the wrap stays pending) and "\r" returns to it.
+        self.out.resize(self.out.len() + self.cols, b' ');
+        self.out.push(b'\r');
         self.refresh();
     }
 

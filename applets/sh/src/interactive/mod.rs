@@ -19,12 +19,60 @@ pub mod term;
 pub mod vi;
 pub mod width;
 
-pub use complete::{Completer, EnvCompleter};
+pub use complete::{Completer, EnvCompleter, Snapshot};
 pub use history::History;
 pub use lineedit::{LineEditor, ReadResult};
 
 #[cfg(test)]
 mod tests;
+
+/// One line for the parser from [`Interactive::next_line`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// The line with its `\n` (kept in history).
+    Text(Vec<u8>),
+    Eof,
+    /// ^C: throw away the command being read (all its lines) and prompt with PS1 again.
+    Interrupted,
+}
+
+/// The interactive shell's terminal side in one place: the editor (with its history), the
+/// names completion offers, and the prompts. The shell sets `names`, `ps1` and `ps2` before
+/// it parses a command (see INTEGRATION.md) and the parser's terminal input calls
+/// [`Interactive::next_line`].
+pub struct Interactive {
+    pub editor: LineEditor,
+    pub names: Snapshot,
+    /// Prompts ready to show: parameter expansion by the shell, then [`prompt::expand_ps`].
+    pub ps1: Vec<u8>,
+    pub ps2: Vec<u8>,
+}
+
+impl Interactive {
+    /// Keys on `fd_in` (0), drawing on `fd_out` (2, as ash).
+    pub fn new(fd_in: i32, fd_out: i32) -> Interactive {
+        Interactive {
+            editor: LineEditor::new(fd_in, fd_out),
+            names: Snapshot::default(),
+            ps1: b"$ ".to_vec(),
+            ps2: b"> ".to_vec(),
+        }
+    }
+
+    /// Reads the first (`first`: PS1) or a continuation (PS2) line of a command.
+    pub fn next_line(&mut self, first: bool) -> Line {
+        let prompt = if first { &self.ps1 } else { &self.ps2 };
+        match self.editor.read_line(prompt, &mut self.names) {
+            ReadResult::Line(mut l) => {
+                self.editor.history.add(&l);
+                l.push(b'\n');
+                Line::Text(l)
+            }
+            ReadResult::Eof => Line::Eof,
+            ReadResult::Interrupted => Line::Interrupted,
+        }
+    }
+}
 
 /// A test entry the shell does not call: an editor loop on stdin/stderr that prints each
 /// line it reads to stdout as `[line]`, for the pseudo-terminal tests. argv[1] (if any) is

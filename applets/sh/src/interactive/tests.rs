@@ -250,6 +250,17 @@ fn typing_and_enter() {
 }
 
 #[test]
+fn prompt_after_partial_output_starts_a_new_row() {
+    let mut r = Rig::new(20, "$ ");
+    r.scr = Screen::new(20);
+    r.scr.feed(b"foo");
+    r.core.begin(b"$ ", &r.hist);
+    let o = std::mem::take(&mut r.core.out);
+    r.scr.feed(&o);
+    r.check(&["foo", "$"], (1, 2));
+}
+
+#[test]
 fn emacs_motion_and_kill() {
     let mut r = Rig::new(80, "$ ");
     r.keys(b"hello world\x01X");
