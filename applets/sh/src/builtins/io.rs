@@ -655,6 +655,13 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     if let Some(t) = saved_tty {
         sys::tty_restore(fd, &t);
     }
+    if i >= a.len() {
+        // No names: REPLY gets the line as read, blanks and all.
+        if sh.set_var(b"REPLY", &line).is_err() {
+            return Ok(2);
+        }
+        return Ok(st);
+    }
     // split into the variables
     let ifs = sh
         .vars
