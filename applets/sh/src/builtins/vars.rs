@@ -112,7 +112,12 @@ pub fn local(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 }
             }
             None => {
-                // ash: `local x` keeps the current value
+                // ash: `local x` starts unset (dash keeps the outer value)
+                if let Some(v) = sh.vars.map.get_mut(n) {
+                    if !v.readonly {
+                        v.val = None;
+                    }
+                }
             }
         }
     }
