@@ -519,6 +519,11 @@ fn deep_nesting_and_garbage_do_not_crash() {
         "{ ".repeat(50_000),
         "echo $((".to_string() + &"(".repeat(50_000),
         "f() { f; }; f".to_string(),
+        "x=x; echo $((x))".to_string(),
+        "a=b; b=a; echo $((a+1))".to_string(),
+        "echo ".to_string() + &"${a:-".repeat(50_000),
+        "echo ".to_string() + &"\"$(".repeat(50_000),
+        "eval 'eval \"$x\"'; x='eval \"$x\"'; eval \"$x\"".to_string(),
     ] {
         let o = run(f.cmd("sh").arg("-c").arg(&script));
         let code = o.status.code();

@@ -44,6 +44,8 @@ pub struct Shell {
     pub funcnames: Vec<Vec<u8>>,
     /// The `exit` builtin ran (an interactive shell leaves only then, not on errors).
     pub exit_requested: bool,
+    /// Nesting of variables evaluated as arithmetic expressions.
+    pub arith_depth: u32,
     pub hash: FxMap<Vec<u8>, Vec<u8>>,
     pub func_depth: u32,
     pub loop_depth: u32,
@@ -86,6 +88,7 @@ impl Shell {
             getopt_state: (0, 1),
             funcnames: Vec::new(),
             exit_requested: false,
+            arith_depth: 0,
             hash: FxMap::default(),
             func_depth: 0,
             loop_depth: 0,
@@ -383,8 +386,15 @@ impl crate::expand::arith::ArithEnv for Shell {
                 match crate::expand::arith::var_value(v) {
                     Ok(n) => Ok(n),
                     Err(_) => {
+                        // A variable holding an expression: evaluate it, within limits.
+                        if self.arith_depth >= 32 {
+                            return Err("expression recursion loop detected".into());
+                        }
                         let v = v.to_vec();
-                        crate::expand::arith::eval(&v, self)
+                        self.arith_depth += 1;
+                        let r = crate::expand::arith::eval(&v, self);
+                        self.arith_depth -= 1;
+                        r
                     }
                 }
             }

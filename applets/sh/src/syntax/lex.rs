@@ -265,6 +265,13 @@ impl Parser {
 
     /// Parses the parts of one word in context `ctx`, stopping before the terminator.
     pub(super) fn parse_parts(&mut self, ctx: Ctx) -> PResult<Parts> {
+        self.enter()?;
+        let r = self.parse_parts_inner(ctx);
+        self.depth -= 1;
+        r
+    }
+
+    fn parse_parts_inner(&mut self, ctx: Ctx) -> PResult<Parts> {
         let mut parts = Parts::default();
         let quoted_ctx = matches!(ctx, Ctx::DQuote | Ctx::Heredoc);
         let mut depth = 0i32;

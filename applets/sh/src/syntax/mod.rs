@@ -92,7 +92,7 @@ impl Parser {
         self.error(m)
     }
 
-    fn enter(&mut self) -> PResult<()> {
+    pub(super) fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error("syntax error: nesting too deep".into()));
@@ -700,5 +700,11 @@ mod tests {
         assert!(parse(&s).is_err());
         let s = "$(".repeat(100000);
         assert!(parse(&s).is_err());
+        let s = "${a:-".repeat(100000);
+        assert!(parse(&s).is_err());
+        let s = "\"$(".repeat(100000);
+        assert!(parse(&s).is_err());
+        let s = "`".repeat(99) + &"\\`".repeat(1000);
+        let _ = parse(&s);
     }
 }
