@@ -525,7 +525,11 @@ fn deep_nesting_and_garbage_do_not_crash() {
         "echo ".to_string() + &"\"$(".repeat(50_000),
         "eval 'eval \"$x\"'; x='eval \"$x\"'; eval \"$x\"".to_string(),
     ] {
-        let o = run(f.cmd("sh").arg("-c").arg(&script));
+        // Through a file: some of these are longer than an argument may be.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("deep.sh");
+        std::fs::write(&p, &script).unwrap();
+        let o = run(f.cmd("sh").arg(&p));
         let code = o.status.code();
         assert!(
             code.is_some() && code != Some(0),
