@@ -126,6 +126,8 @@ pub fn status_text(s: ProcState) -> String {
 #[derive(Debug, PartialEq, Eq)]
 pub enum JobIdError {
     NoSuchJob,
+    /// `%%`, `%+`, `%-` (or no argument) and no such job: ash says "No current job".
+    NoCurrent,
     Ambiguous,
 }
 
@@ -257,8 +259,8 @@ impl JobTable {
                 .ok_or(JobIdError::NoSuchJob);
         };
         match rest {
-            b"" | b"+" | b"%" => self.current().ok_or(JobIdError::NoSuchJob),
-            b"-" => self.previous().ok_or(JobIdError::NoSuchJob),
+            b"" | b"+" | b"%" => self.current().ok_or(JobIdError::NoCurrent),
+            b"-" => self.previous().ok_or(JobIdError::NoCurrent),
             _ if rest.iter().all(u8::is_ascii_digit) => {
                 let n: usize = std::str::from_utf8(rest)
                     .ok()
@@ -509,10 +511,14 @@ fn err(out: &mut Vec<u8>, cmd: &str, spec: &[u8], e: JobIdError) {
     out.extend_from_slice(b"sh: ");
     out.extend_from_slice(cmd.as_bytes());
     out.extend_from_slice(b": ");
+    if e == JobIdError::NoCurrent {
+        out.extend_from_slice(b"No current job\n");
+        return;
+    }
     out.extend_from_slice(spec);
     out.extend_from_slice(match e {
-        JobIdError::NoSuchJob => b": no such job\n",
         JobIdError::Ambiguous => b": ambiguous\n",
+        _ => b": no such job\n",
     });
 }
 
@@ -686,7 +692,7 @@ mod tests {
         assert_eq!(t.find(b"%4"), Err(JobIdError::NoSuchJob));
         assert_eq!(t.find(b"201"), Ok(2));
         assert_eq!(t.find(b"x"), Err(JobIdError::NoSuchJob));
-        assert_eq!(JobTable::new().find(b"%+"), Err(JobIdError::NoSuchJob));
+        assert_eq!(JobTable::new().find(b"%+"), Err(JobIdError::NoCurrent));
     }
 
     #[test]
@@ -809,5 +815,9 @@ mod tests {
             1
         );
         assert_eq!(e, b"sh: fg: %9: no such job\n");
+        e.clear();
+        let mut empty = JobTable::new();
+        assert_eq!(fg_builtin(&[b"fg".to_vec()], &mut empty, &mut f, &mut e), 1);
+        assert_eq!(e, b"sh: fg: No current job\n");
     }
 }
