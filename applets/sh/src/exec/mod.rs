@@ -657,7 +657,7 @@ impl Shell {
     ) -> Res {
         if redirs.is_empty() {
             let r = (b.func)(self, argv);
-            if !self.flush_out() {
+            if !self.flush_builtin(b.name) {
                 return Ok(1);
             }
             return r;
@@ -678,12 +678,31 @@ impl Shell {
             }
         }
         let r = (b.func)(self, argv);
-        let ok = self.flush_out();
+        let ok = self.flush_builtin(b.name);
         self.restore(saved);
         if !ok {
             return Ok(1);
         }
         r
+    }
+
+    /// Writes a builtin's output; echo reports a failed write as ash does.
+    fn flush_builtin(&mut self, name: &str) -> bool {
+        if self.out.is_empty() {
+            return true;
+        }
+        let r = sys::write_all(1, &self.out);
+        self.out.clear();
+        match r {
+            Ok(()) => true,
+            Err(e) => {
+                if name == "echo" {
+                    let m = format!("sh: write error: {}\n", sys::strerror(e));
+                    let _ = sys::write_all(2, m.as_bytes());
+                }
+                false
+            }
+        }
     }
 
     pub fn call_function(&mut self, body: &Rc<Command>, argv: &[Vec<u8>]) -> Res {
