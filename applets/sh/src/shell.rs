@@ -226,6 +226,9 @@ impl Shell {
     /// Runs commands from a parser until its input ends or the shell exits.
     pub fn run_parser(&mut self, p: &mut Parser, top: bool) -> Res {
         let mut status = 0;
+        // The previous command's tree is freed only after the next one is parsed: musl's
+        // allocator then reuses its memory instead of unmapping and mapping it again.
+        let mut _keep: Option<crate::syntax::ast::List> = None;
         loop {
             p.aliases = self.aliases.clone();
             if p.input.is_tty() {
@@ -256,6 +259,7 @@ impl Shell {
             };
             p.input.sync();
             if self.opts.noexec && !self.opts.interactive {
+                _keep = Some(cmd);
                 continue;
             }
             let exec = top && self.opts.cmdstring && p.input.rest_is_empty();
@@ -283,6 +287,7 @@ impl Shell {
                 }
             }
             self.status = status;
+            _keep = Some(cmd);
         }
         Ok(status)
     }
