@@ -444,6 +444,72 @@ mod pty {
         assert!(se.ends_with("> > > "), "{se:?}");
     }
 
+    /// Same keys into BusyBox ash's line editor and ours: the edited line and the cursor must
+    /// be the same on the screen.
+    #[test]
+    fn editing_keys_same_as_busybox() {
+        let Some(bb) = common::ref_busybox() else {
+            common::skip("reference busybox not found (run .ci/setup)");
+            return;
+        };
+        let cases: &[(&str, &[&str])] = &[
+            ("echo one two three", &["C-a", "M-f", "M-f", "C-k"]),
+            ("echo one two three", &["M-b", "M-b", "C-w"]),
+            // (^T transposes in ours as in bash; BusyBox's default build ignores it.)
+            ("echo one two three", &["C-b", "C-b", "C-u"]),
+            (
+                "echo abc",
+                &["Home", "Delete", "End", "BSpace", "Left", "C-d"],
+            ),
+            (
+                "echo abc def",
+                &["Left", "Left", "Left", "Left", "C-b", "M-d"],
+            ),
+            // (BusyBox's default build shows wide characters as "?": only narrow ones here.)
+            ("echo éàx", &["Left", "Left", "BSpace"]),
+            (
+                "echo 0123456789012345678901234567890123456789",
+                &["C-a", "C-f"],
+            ),
+        ];
+        let run = |script: &str| -> Vec<(String, (usize, usize))> {
+            let Some(t) = Tmux::start(30, 8, script, &[("PS1", "$ ")]) else {
+                return Vec::new();
+            };
+            t.wait("prompt", |s| s.iter().any(|l| l == "$"));
+            let mut res = Vec::new();
+            for (text, keys) in cases {
+                t.press(&["C-e", "C-u", "C-l"]);
+                t.wait("clear", |s| {
+                    s.first().is_some_and(|l| l == "$") && s.len() > 0
+                });
+                t.typ(text);
+                let tail: String = text
+                    .chars()
+                    .rev()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                t.wait("typed", |s| s.join("").contains(&tail));
+                t.press(keys);
+                // Let the editor finish drawing.
+                std::thread::sleep(Duration::from_millis(300));
+                let s = t.screen();
+                let shown: Vec<String> = s.iter().take_while(|l| !l.is_empty()).cloned().collect();
+                res.push((shown.join("|"), t.cursor()));
+            }
+            res
+        };
+        let ours = run("$DRIVER");
+        let theirs = run(&format!("exec {} sh -i", q(&bb.to_string_lossy())));
+        assert_eq!(ours.len(), cases.len());
+        for (i, (o, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(o, b, "case {i}: {:?}", cases[i]);
+        }
+    }
+
     #[test]
     #[ignore = "needs the shell's main loop to call interactive::LineEditor (INTEGRATION.md)"]
     fn sh_i_uses_the_line_editor() {
