@@ -480,9 +480,7 @@ mod pty {
             let mut res = Vec::new();
             for (text, keys) in cases {
                 t.press(&["C-e", "C-u", "C-l"]);
-                t.wait("clear", |s| {
-                    s.first().is_some_and(|l| l == "$") && s.len() > 0
-                });
+                t.wait("clear", |s| s.first().is_some_and(|l| l == "$"));
                 t.typ(text);
                 let tail: String = text
                     .chars()
@@ -508,6 +506,47 @@ mod pty {
         for (i, (o, b)) in ours.iter().zip(&theirs).enumerate() {
             assert_eq!(o, b, "case {i}: {:?}", cases[i]);
         }
+    }
+
+    /// Tab, Tab on an ambiguous file name: the common part, then the list in columns, the
+    /// same as BusyBox's editor shows them.
+    #[test]
+    fn completion_listing_same_as_busybox() {
+        let Some(bb) = common::ref_busybox() else {
+            common::skip("reference busybox not found (run .ci/setup)");
+            return;
+        };
+        let setup = |p: &Path| {
+            let w = p.join("w");
+            std::fs::create_dir_all(w.join("alpdir")).unwrap();
+            for f in [
+                "alpha",
+                "alpine",
+                "alpaca_long_name",
+                "alp_x",
+                "alpen",
+                "beta",
+            ] {
+                std::fs::write(w.join(f), "").unwrap();
+            }
+        };
+        let run = |script: &str| -> Option<(Vec<String>, (usize, usize))> {
+            let t = Tmux::start_in(40, 10, script, &[("PS1", "$ ")], &setup)?;
+            t.wait("prompt", |s| s.iter().any(|l| l == "$"));
+            t.typ("cat al");
+            t.press(&["Tab"]);
+            t.wait("common part", |s| s.iter().any(|l| l == "$ cat alp"));
+            t.press(&["Tab"]);
+            let s = t.wait("listing", |s| {
+                s.iter().filter(|l| *l == "$ cat alp").count() == 2
+            });
+            Some((s, t.cursor()))
+        };
+        let Some(ours) = run("cd w && $DRIVER") else {
+            return;
+        };
+        let theirs = run(&format!("cd w && exec {} sh -i", q(&bb.to_string_lossy())));
+        assert_eq!(Some(ours), theirs);
     }
 
     #[test]
