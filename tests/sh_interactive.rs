@@ -430,6 +430,27 @@ mod pty {
     }
 
     #[test]
+    fn set_b_notification_shows_above_the_line() {
+        let Some(t) = Tmux::start(60, 10, "$DRIVER", &[("RBOX_LINEEDIT_NOTIFY", "1")]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("half typed");
+        let s = t.wait("notification", |s| {
+            s.iter()
+                .any(|l| l == "[1]+  Done                       sleep 0.5")
+        });
+        assert_eq!(
+            s.iter().filter(|l| *l == "$ half typed").count(),
+            2,
+            "{s:?}"
+        );
+        assert_eq!(t.cursor().1, 12);
+        t.press(&["Enter"]);
+        t.wait_line("[half typed]");
+    }
+
+    #[test]
     fn not_a_terminal_reads_plain_lines() {
         // stdin a pipe: no escape sequences, prompt and lines as they are.
         let exe = std::env::current_exe().unwrap();

@@ -866,6 +866,9 @@ pub struct LineEditor {
     pub core: Core,
     /// Bytes read past the end of the last line (typed ahead or pasted).
     ahead: Vec<u8>,
+    /// `set -b`: called when SIGCHLD arrives while the editor waits; the text it returns
+    /// (job notifications) shows below the line, then prompt and line are drawn again.
+    pub on_sigchld: Option<Box<dyn FnMut() -> Vec<u8>>>,
 }
 
 impl LineEditor {
@@ -876,6 +879,7 @@ impl LineEditor {
             history: History::new(),
             core: Core::new(80),
             ahead: Vec::new(),
+            on_sigchld: None,
         }
     }
 
@@ -896,8 +900,13 @@ impl LineEditor {
         let Some(mut raw) = term::RawGuard::enter(self.fd_in) else {
             return self.read_plain(prompt);
         };
-        let mut sig = term::SignalGuard::install();
-        let mask = term::MaskGuard::block();
+        let extra: &[i32] = if self.on_sigchld.is_some() {
+            &[libc::SIGCHLD]
+        } else {
+            &[]
+        };
+        let mut sig = term::SignalGuard::install(extra);
+        let mask = term::MaskGuard::block(extra);
         self.core.erase = raw.orig().c_cc[libc::VERASE];
         self.core.cols = term::width(self.fd_out);
         self.core.begin(prompt, &self.history);
@@ -905,8 +914,9 @@ impl LineEditor {
         let mut buf = [0u8; 256];
         loop {
             self.flush();
-            if let Some(r) = self.signals(&mut raw, &mut sig, &mask) {
-                self.flush();
+            let r = self.signals(&mut raw, &mut sig, &mask);
+            self.flush();
+            if let Some(r) = r {
                 return r;
             }
             let mut chunk: Vec<u8> = Vec::new();
@@ -970,6 +980,14 @@ impl LineEditor {
         let has = |n: i32| s & (1u64 << n) != 0;
         if has(libc::SIGWINCH) {
             self.core.resize(term::width(self.fd_out));
+        }
+        if has(libc::SIGCHLD) {
+            if let Some(f) = self.on_sigchld.as_mut() {
+                let text = f();
+                if !text.is_empty() {
+                    self.core.list(&text);
+                }
+            }
         }
         if has(libc::SIGTSTP) {
             raw.restore();

@@ -98,6 +98,31 @@ pub fn lineedit_demo(argv: &[Vec<u8>]) -> i32 {
         env("HISTFILESIZE").as_deref(),
     );
     ed.history.load();
+    if std::env::var_os("RBOX_LINEEDIT_NOTIFY").is_some() {
+        // A background child, and `set -b` style notification when it ends.
+        // SAFETY: the child only sleeps briefly and exits.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: plain calls in the child, which then leaves at once.
+            unsafe {
+                libc::usleep(500_000);
+                libc::_exit(0);
+            }
+        }
+        ed.on_sigchld = Some(Box::new(move || {
+            let mut st = 0;
+            // SAFETY: reaping our own child.
+            if unsafe { libc::waitpid(pid, &mut st, libc::WNOHANG) } == pid {
+                let mut t = jobs::JobTable::new();
+                let id = t.add(pid, vec![(pid, b"sleep 0.5".to_vec())]);
+                t.update(pid, st);
+                let mut o = Vec::new();
+                t.format(id, false, &mut o);
+                return o;
+            }
+            Vec::new()
+        }));
+    }
     let mut c = EnvCompleter;
     loop {
         match ed.read_line(&prompt, &mut c) {

@@ -41,9 +41,10 @@ pub struct SignalGuard {
 }
 
 impl SignalGuard {
-    pub fn install() -> SignalGuard {
+    /// Catches [`WATCHED`] and `extra` (SIGCHLD for `set -b`).
+    pub fn install(extra: &[i32]) -> SignalGuard {
         let mut old = Vec::new();
-        for &sig in WATCHED.iter() {
+        for &sig in WATCHED.iter().chain(extra) {
             // SAFETY: plain sigaction calls with zeroed, then filled, structures; the handler
             // only touches an atomic.
             unsafe {
@@ -114,13 +115,13 @@ pub struct MaskGuard {
 }
 
 impl MaskGuard {
-    pub fn block() -> MaskGuard {
+    pub fn block(extra: &[i32]) -> MaskGuard {
         // SAFETY: signal-set calls on zeroed sets.
         unsafe {
             let mut set: libc::sigset_t = std::mem::zeroed();
             let mut old: libc::sigset_t = std::mem::zeroed();
             libc::sigemptyset(&mut set);
-            for &s in WATCHED.iter() {
+            for &s in WATCHED.iter().chain(extra) {
                 libc::sigaddset(&mut set, s);
             }
             libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
