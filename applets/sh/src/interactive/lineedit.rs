@@ -130,8 +130,9 @@ impl Decoder {
             if done {
                 let seq = std::mem::take(&mut self.buf);
                 keys.push(csi(&seq[2..], intro));
-            } else if self.buf.len() > 16 {
-                self.buf.clear();
+            } else if self.buf.len() > 32 {
+                // Too long to mean anything: keep waiting for its final byte, dropping it.
+                self.buf.truncate(2);
             }
             return;
         }
@@ -1022,7 +1023,12 @@ impl LineEditor {
     /// Not a terminal: show the prompt, read up to a newline one byte at a time (so that
     /// nothing past the line is consumed from a shared descriptor).
     fn read_plain(&mut self, prompt: &[u8]) -> ReadResult {
-        term::write_all(self.fd_out, prompt);
+        let shown: Vec<u8> = prompt
+            .iter()
+            .copied()
+            .filter(|&b| b != 1 && b != 2)
+            .collect();
+        term::write_all(self.fd_out, &shown);
         let mut line = Vec::new();
         let mut b = [0u8; 1];
         loop {

@@ -525,3 +525,66 @@ fn quoted_insert_and_typeahead() {
     r.keys(b"\rnext");
     assert_eq!(line(&r), Some(&ReadResult::Line(b"a\tb".to_vec())));
 }
+
+#[test]
+fn key_decoder() {
+    use super::lineedit::{Decoder, Key};
+    let mut d = Decoder::default();
+    let mut all = Vec::new();
+    for &b in b"a\x1b[1;5D\x1b[3~\x1bOA\x1bb\x1b\x1b[B\xc3\xa9\xe4\xb8x\x7f" {
+        all.extend(d.feed(b));
+    }
+    assert_eq!(
+        all,
+        [
+            Key::Text(b"a".to_vec()),
+            Key::WordLeft,
+            Key::Delete,
+            Key::Up,
+            Key::Meta(b'b'),
+            Key::Esc,
+            Key::Down,
+            Key::Text("é".as_bytes().to_vec()),
+            Key::Text(vec![0xe4]),
+            Key::Text(vec![0xb8]),
+            Key::Text(b"x".to_vec()),
+            Key::Ctrl(0x7f),
+        ]
+    );
+    d.feed(0x1b);
+    assert!(d.pending_esc());
+    assert_eq!(d.timeout(), Some(Key::Esc));
+    // An over-long or unknown sequence is dropped, not typed.
+    for &b in b"\x1b[99;99;99;99;99;99z" {
+        assert!(d.feed(b).iter().all(|k| *k == Key::Other));
+    }
+}
+
+#[test]
+fn random_keys_never_panic() {
+    // A small xorshift: any byte sequence, in both modes, at odd widths.
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let alphabet: &[u8] = b"ab \t\x01\x02\x03\x04\x05\x06\x08\x0b\x0c\x0e\x10\x12\x14\x15\x16\x17\x19\x1b[]ODC~13;5hjklwbexXdcyprfFtT0$^~uiaAIsSCD#\xc3\xa9\xe4\xb8\xad\xff\r\x7f";
+    for round in 0..40 {
+        let cols = 1 + (next() % 30) as usize;
+        let mut r = Rig::new(cols, if round % 3 == 0 { "p\n> " } else { "$ " });
+        r.core.vi = round % 2 == 1;
+        for l in ["echo one", "ls -l", "中文"] {
+            r.hist.add(l.as_bytes());
+        }
+        for _ in 0..600 {
+            let b = alphabet[(next() % alphabet.len() as u64) as usize];
+            r.keys(&[b]);
+            assert!(r.core.pos <= r.core.buf.len());
+            if r.result.is_some() {
+                r.restart("$ ");
+            }
+        }
+    }
+}
