@@ -473,8 +473,14 @@ impl Core {
         self.buf.splice(self.pos..self.pos, t.iter().copied());
         self.pos += t.len();
         let w = width::str_width(t);
-        // Fast path: typing at the end of a line that does not wrap.
-        if at_end && self.search.is_none() && self.end.col + w < self.cols && !self.end.wrapped {
+        // Fast path: typing at the end of a line that does not wrap (whole characters only:
+        // a lone byte may join the one before it into a character).
+        if at_end
+            && self.search.is_none()
+            && self.end.col + w < self.cols
+            && !self.end.wrapped
+            && std::str::from_utf8(t).is_ok()
+        {
             let mut i = 0;
             while i < t.len() {
                 let (n, _) = width::show(t, i, &mut self.out);
@@ -768,7 +774,12 @@ impl Core {
                 }
                 b'\n' => {
                     o.extend_from_slice(b"\r\n");
-                    pen.row += 1;
+                    // After a line that filled the row exactly the terminal is still on it
+                    // (the wrap is pending): the newline makes the row change the model
+                    // already counted.
+                    if !pen.wrapped {
+                        pen.row += 1;
+                    }
                     pen.col = 0;
                     pen.wrapped = false;
                 }
@@ -797,10 +808,13 @@ impl Core {
         let mut cur = pen;
         let mut i = 0;
         while i < self.buf.len() {
+            let at = o.len();
             let (n, w) = width::show(&self.buf, i, &mut o);
+            // "^X" for a control character is two narrow cells, which wrap separately.
+            let caret = w == 2 && o.len() - at == 2 && o[at] == b'^';
             if i == self.pos {
                 cur = pen;
-                if w > 0 && pen.col + w > cols && pen.col > 0 {
+                if !caret && w > 0 && pen.col + w > cols && pen.col > 0 {
                     // A wide character that wraps early: the cursor shows on it.
                     cur = Pen {
                         row: pen.row + 1,
@@ -809,13 +823,24 @@ impl Core {
                     };
                 }
             }
-            pen.put(w, cols);
+            if caret {
+                pen.put(1, cols);
+                pen.put(1, cols);
+            } else {
+                pen.put(w, cols);
+            }
             i += n;
         }
         if self.pos >= self.buf.len() {
             cur = pen;
         }
         (pen, cur, o)
+    }
+
+    /// Where the cursor is, as (row from the prompt's first row, column).
+    pub fn cursor_pos(&self) -> (usize, usize) {
+        let (_, cur, _) = self.layout(self.cols);
+        (cur.row, cur.col)
     }
 
     pub(super) fn refresh(&mut self) {

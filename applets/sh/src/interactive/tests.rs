@@ -375,6 +375,15 @@ fn prompt_with_escapes_and_newline() {
 }
 
 #[test]
+fn prompt_line_exactly_as_wide_as_the_terminal() {
+    let mut r = Rig::new(10, "0123456789\n$ ");
+    r.keys(b"ab");
+    r.check(&["0123456789", "$ ab"], (1, 4));
+    r.keys(b"\x01");
+    r.check(&["0123456789", "$ ab"], (1, 2));
+}
+
+#[test]
 fn history_up_down() {
     let mut r = Rig::new(80, "$ ");
     r.hist.add(b"first");
@@ -572,19 +581,44 @@ fn random_keys_never_panic() {
     };
     let alphabet: &[u8] = b"ab \t\x01\x02\x03\x04\x05\x06\x08\x0b\x0c\x0e\x10\x12\x14\x15\x16\x17\x19\x1b[]ODC~13;5hjklwbexXdcyprfFtT0$^~uiaAIsSCD#\xc3\xa9\xe4\xb8\xad\xff\r\x7f";
     for round in 0..40 {
-        let cols = 1 + (next() % 30) as usize;
+        // (Width 1 cannot show a wide character at all.)
+        let cols = 2 + (next() % 30) as usize;
         let mut r = Rig::new(cols, if round % 3 == 0 { "p\n> " } else { "$ " });
         r.core.vi = round % 2 == 1;
         for l in ["echo one", "ls -l", "中文"] {
             r.hist.add(l.as_bytes());
         }
+        let mut base = r.scr.r - r.core.cursor_pos().0;
+        let mut prev_esc = false;
+        let mut hist_keys: Vec<u8> = Vec::new();
         for _ in 0..600 {
             let b = alphabet[(next() % alphabet.len() as u64) as usize];
+            hist_keys.push(b);
             r.keys(&[b]);
             assert!(r.core.pos <= r.core.buf.len());
             if r.result.is_some() {
                 r.restart("$ ");
+                base = r.scr.r - r.core.cursor_pos().0;
+                hist_keys.clear();
+                continue;
             }
+            let (row, col) = r.core.cursor_pos();
+            // Tab may list, ^L clears: the prompt moves; otherwise the screen's cursor must
+            // be where the model puts it.
+            if b == b'\t' || b == 0x0c || (prev_esc && r.core.vi) {
+                base = r.scr.r.saturating_sub(row);
+            } else if !r.core.dec.pending_esc() {
+                assert_eq!(
+                    (r.scr.r - base, r.scr.c),
+                    (row, col),
+                    "cols {cols} vi {} keys {:?} buf {:?} screen {:?}",
+                    r.core.vi,
+                    String::from_utf8_lossy(&hist_keys),
+                    r.buf(),
+                    r.scr.text()
+                );
+            }
+            prev_esc = b == 0x1b;
         }
     }
 }

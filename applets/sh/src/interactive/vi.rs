@@ -139,7 +139,13 @@ pub fn key(
         }
         k => {
             let r = core.emacs(k, hist, c);
-            clamp(core);
+            if r.is_none() {
+                let before = core.pos;
+                clamp(core);
+                if core.pos != before {
+                    core.refresh();
+                }
+            }
             return r;
         }
     };
