@@ -573,7 +573,11 @@ mod pty {
     #[test]
     #[ignore = "needs the shell's main loop to call interactive::LineEditor (INTEGRATION.md)"]
     fn sh_i_uses_the_line_editor() {
-        let Some(t) = Tmux::start(60, 10, "PS1='\\u# ' rbox sh -i", &[]) else {
+        let Some(farm) = common::applet("sh") else {
+            return;
+        };
+        let script = format!("exec {} -i", q(&farm.path("sh").to_string_lossy()));
+        let Some(t) = Tmux::start(60, 10, &script, &[("PS1", "\\u# ")]) else {
             return;
         };
         t.wait("prompt", |s| s.first().is_some_and(|l| l.ends_with('#')));
@@ -583,6 +587,23 @@ mod pty {
         t.press(&["Enter"]);
         t.typ("echo ok");
         t.press(&["Enter"]);
-        t.wait_line("ok");
+        let s = t.wait_line("ok");
+        assert!(!s.iter().any(|l| l.starts_with("hello")), "{s:?}");
+    }
+
+    #[test]
+    fn term_dumb_reads_plain_lines_from_the_terminal() {
+        let Some(t) = Tmux::start(60, 10, "TERM=dumb $DRIVER", &[]) else {
+            return;
+        };
+        t.wait_line("$");
+        t.typ("abc");
+        t.press(&["C-a"]);
+        t.typ("X");
+        t.press(&["Enter"]);
+        // No editing: ^A is a character of the line (the terminal echoes it as ^A; the
+        // driver prints it raw, which the screen does not show).
+        t.wait_line("$ abc^AX");
+        t.wait_line("[abcX]");
     }
 }

@@ -895,6 +895,9 @@ pub struct LineEditor {
     /// `set -b`: called when SIGCHLD arrives while the editor waits; the text it returns
     /// (job notifications) shows below the line, then prompt and line are drawn again.
     pub on_sigchld: Option<Box<dyn FnMut() -> Vec<u8>>>,
+    /// No editing even on a terminal (the shell sets this for TERM=dumb, as bash does):
+    /// the terminal's own line discipline edits, the prompt is written as it is.
+    pub dumb: bool,
 }
 
 impl LineEditor {
@@ -906,6 +909,7 @@ impl LineEditor {
             core: Core::new(80),
             ahead: Vec::new(),
             on_sigchld: None,
+            dumb: false,
         }
     }
 
@@ -923,6 +927,9 @@ impl LineEditor {
     /// Reads one line, showing `prompt` (already expanded, see prompt::expand_ps). For a
     /// continuation line pass PS2. The line comes without its newline.
     pub fn read_line(&mut self, prompt: &[u8], ctx: &mut dyn Completer) -> ReadResult {
+        if self.dumb {
+            return self.read_plain(prompt);
+        }
         let Some(mut raw) = term::RawGuard::enter(self.fd_in) else {
             return self.read_plain(prompt);
         };

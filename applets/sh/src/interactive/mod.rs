@@ -79,6 +79,7 @@ impl Interactive {
 /// the prompt; `-o vi` selects vi mode; HISTFILE etc. come from the environment.
 pub fn lineedit_demo(argv: &[Vec<u8>]) -> i32 {
     let mut ed = LineEditor::new(0, 2);
+    ed.dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let mut prompt = b"$ ".to_vec();
     let mut i = 1;
     while let Some(a) = argv.get(i) {
