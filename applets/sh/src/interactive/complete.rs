@@ -248,6 +248,8 @@ struct Scan {
     word: Vec<u8>,
     style: Style,
     cmd: bool,
+    /// The command name of the simple command the word is an argument of.
+    command: Vec<u8>,
     /// Raw offset and unquoted offset of the last unquoted `$` of the word.
     dollar: Option<(usize, usize)>,
 }
@@ -259,6 +261,7 @@ fn scan(buf: &[u8], pos: usize) -> Scan {
         word: Vec::new(),
         style: Style::Backslash,
         cmd: true,
+        command: Vec::new(),
         dollar: None,
     };
     let mut in_word = false;
@@ -340,6 +343,11 @@ fn scan(buf: &[u8], pos: usize) -> Scan {
                     };
                     if w.is_empty() && (b == b' ' || b == b'\t') {
                         next_cmd = s.cmd;
+                    }
+                    if s.cmd && !next_cmd && (b == b' ' || b == b'\t') {
+                        s.command = w;
+                    } else if next_cmd {
+                        s.command.clear();
                     }
                     in_word = false;
                     raw_word.clear();
@@ -494,6 +502,8 @@ pub fn complete(buf: &[u8], pos: usize, c: &mut dyn Completer) -> Completion {
             }
         }
     }
+    // `cd` and `pushd` take directories only (as BusyBox completes them).
+    let dirs_only = s.command == b"cd" || s.command == b"pushd";
     let look = if dir.is_empty() {
         b".".to_vec()
     } else {
@@ -513,7 +523,7 @@ pub fn complete(buf: &[u8], pos: usize, c: &mut dyn Completer) -> Completion {
         full.extend_from_slice(n);
         let is_dir =
             std::fs::metadata(std::ffi::OsStr::from_bytes(&full)).is_ok_and(|m| m.is_dir());
-        if s.cmd && !is_dir && !executable(&full) {
+        if (s.cmd || dirs_only) && !is_dir && !(s.cmd && executable(&full)) {
             continue;
         }
         let mut w = dir_part.to_vec();
@@ -711,6 +721,19 @@ mod tests {
         let r = at(&d, "cat @alp", &mut f);
         assert_eq!(r.common_prefix(), b"@alp");
         assert_eq!(r.listing(80), b"alpha   alpine\n");
+    }
+
+    #[test]
+    fn cd_takes_directories() {
+        let (d, mut f) = fixture();
+        let r = at(&d, "cd @", &mut f);
+        assert_eq!(words(&r), ["@bin/", "@sub dir/"]);
+        let r = at(&d, "ls; cd @s", &mut f);
+        assert_eq!(r.insertion(0), b"@sub\\ dir/");
+        let r = at(&d, "echo @b", &mut f);
+        assert_eq!(words(&r), ["@bin/"]);
+        let r = at(&d, "echo @i", &mut f);
+        assert_eq!(words(&r), ["@it's"]);
     }
 
     #[test]
