@@ -571,24 +571,51 @@ mod pty {
     }
 
     #[test]
-    #[ignore = "needs the shell's main loop to call interactive::LineEditor (INTEGRATION.md)"]
+    #[ignore = "needs the shell's main loop to call interactive (INTEGRATION.md, integration.patch)"]
     fn sh_i_uses_the_line_editor() {
         let Some(farm) = common::applet("sh") else {
             return;
         };
-        let script = format!("exec {} -i", q(&farm.path("sh").to_string_lossy()));
-        let Some(t) = Tmux::start(60, 10, &script, &[("PS1", "\\u# ")]) else {
+        let script = format!(
+            "mkdir -p w && cd w && {} -i",
+            q(&farm.path("sh").to_string_lossy())
+        );
+        let Some(t) = Tmux::start(60, 16, &script, &[]) else {
             return;
         };
-        t.wait("prompt", |s| s.first().is_some_and(|l| l.ends_with('#')));
+        t.wait("prompt", |s| s.iter().any(|l| l == "$" || l == "#"));
+        t.typ("PS1='[\\W]> '");
+        t.press(&["Enter"]);
+        t.wait_line("[w]>");
+        // Editing keys: ^A puts ": " before the command, which then prints nothing.
         t.typ("echo hello");
         t.press(&["C-a"]);
         t.typ(": ");
         t.press(&["Enter"]);
-        t.typ("echo ok");
+        // ^C in a continuation line throws the whole command away.
+        t.typ("if true; then");
         t.press(&["Enter"]);
-        let s = t.wait_line("ok");
-        assert!(!s.iter().any(|l| l.starts_with("hello")), "{s:?}");
+        t.wait_line(">");
+        t.typ("echo no");
+        t.press(&["C-c"]);
+        t.typ("echo status $?");
+        t.press(&["Enter"]);
+        let s = t.wait_line("status 130");
+        assert!(
+            !s.iter().any(|l| l.starts_with("hello") || l == "no"),
+            "{s:?}"
+        );
+        // Completion of a builtin, and history.
+        t.typ("histo");
+        t.press(&["Tab"]);
+        t.wait_line("[w]> history");
+        t.press(&["Enter"]);
+        t.wait_line("   1 : echo hello");
+        t.typ("exit");
+        t.press(&["Enter"]);
+        t.wait_line("[exit 0]");
+        let h = std::fs::read_to_string(t.path().join("hist")).unwrap_or_default();
+        assert!(h.contains(": echo hello\n"), "{h:?}");
     }
 
     #[test]
