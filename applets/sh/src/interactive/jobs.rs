@@ -397,8 +397,8 @@ pub trait JobControl {
     }
 }
 
-/// Waits for every process of a job to finish or stop (waitpid with WUNTRACED on each
-/// process still running), updating the table; returns the job's status.
+/// Waits until every process of a job has finished or stopped (waitpid with WUNTRACED on
+/// each process still running), updating the table; returns the job's status.
 pub fn wait_job(t: &mut JobTable, id: usize) -> i32 {
     loop {
         let Some(j) = t.get(id) else { return 127 };
@@ -421,10 +421,9 @@ pub fn wait_job(t: &mut JobTable, id: usize) -> i32 {
             t.update(pid, 0);
             continue;
         }
+        // A stop (^Z) reaches every process of the group: go on until each one has
+        // stopped or ended, so the job is reported once, as stopped.
         t.update(r, st);
-        if matches!(ProcState::from_wait(st), ProcState::Stopped(_)) {
-            break;
-        }
     }
     t.get(id).map_or(127, |j| j.state().status())
 }
