@@ -336,6 +336,10 @@ const CASES: &[(&str, &str, i32)] = &[
     ("cd /nonexistent 2>/dev/null; echo $?", "2\n", 0),
     ("set -o nosuch 2>/dev/null; echo $?", "1\n", 0),
     ("local x 2>/dev/null; echo no", "", 2),
+    // no panics on odd builtin arguments
+    ("trap --; echo $?", "0\n", 0),
+    ("getopts ab o -ab; getopts ab o -a; echo $o", "a\n", 0),
+    ("printf '%9999999999d|%.*s|\n' 1 2 abc; echo $?", "|ab|\n1\n", 0),
     // break/continue inside functions called from loops end the function only
     ("for i in 1 2; do echo $i; done; echo end", "1\n2\nend\n", 0),
 ];

@@ -257,6 +257,14 @@ pub fn printf(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
                 ai += 1;
             }
             let spec_s = lossy(&spec);
+            // A width or precision beyond int range: C's printf fails, so does ash's.
+            if spec_s
+                .split(|c: char| !c.is_ascii_digit())
+                .any(|n| n.len() > 10 || n.parse::<u64>().unwrap_or(0) > i32::MAX as u64)
+            {
+                st = 1;
+                continue;
+            }
             match conv {
                 b's' | b'b' => {
                     let mut v = arg.unwrap_or_default();

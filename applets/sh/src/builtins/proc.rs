@@ -170,7 +170,9 @@ pub fn trap(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     if a[i] == b"--" {
         i += 1;
     }
-    let first = &a[i];
+    let Some(first) = a.get(i) else {
+        return trap(sh, &a[..1]);
+    };
     // `trap N...` (first is a signal number) resets
     let (action, sigs): (Option<Vec<u8>>, &[Vec<u8>]) =
         if first == b"-" || (first.iter().all(|c| c.is_ascii_digit()) && !first.is_empty()) {

@@ -350,6 +350,10 @@ pub fn getopts(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         return done(sh, optind);
     }
     let cur = &args[idx];
+    if sub >= cur.len() {
+        // the arguments changed under the same OPTIND
+        sub = 1;
+    }
     if sub == 1 {
         if cur.len() < 2 || cur[0] != b'-' {
             return done(sh, optind);
