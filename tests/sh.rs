@@ -372,9 +372,15 @@ fn xtrace_goes_to_stderr_with_ps4() {
     let Some(f) = common::applet("sh") else {
         return;
     };
-    let o = run(f.cmd("sh").arg("-c").arg("PS4='>> '; set -x; echo 'a b' c; x=1"));
+    let o = run(f
+        .cmd("sh")
+        .arg("-c")
+        .arg("PS4='>> '; set -x; echo 'a b' c; x=1"));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "a b c\n");
-    assert_eq!(String::from_utf8_lossy(&o.stderr), ">> echo 'a b' c\n>> x=1\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        ">> echo 'a b' c\n>> x=1\n"
+    );
     let o = run(f.cmd("sh").arg("-v").arg("-c").arg("echo v"));
     assert_eq!(String::from_utf8_lossy(&o.stderr), "echo v");
 }
