@@ -399,7 +399,7 @@ pub fn fuzz_response(data: &[u8]) {
 }
 
 fn usage() -> i32 {
-    let _ = io::stderr().write_all(format!("Usage: {USAGE}\n").as_bytes());
+    let _ = io::stderr().write_all(format!("Usage: wget {USAGE}\n").as_bytes());
     1
 }
 
