@@ -1691,6 +1691,8 @@ os.write(fd, b"Pty#Secret9\n")
 until(b"Retype password: ")
 os.write(fd, b"Pty#Secret9\n")
 until(b"changed by")
+if b"changed by" not in out:
+    os.kill(pid, 9)
 _, st = os.waitpid(pid, 0)
 try:
     while True:

@@ -89,8 +89,6 @@ pub fn wipe(v: &mut Vec<u8>) {
 pub fn ask(prompt: &str) -> Option<Vec<u8>> {
     use std::io::Write;
     let mut so = std::io::stdout();
-    let _ = so.write_all(prompt.as_bytes());
-    let _ = so.flush();
     // SAFETY: a zeroed termios is a valid out-parameter.
     let mut old: libc::termios = unsafe { std::mem::zeroed() };
     // SAFETY: fd 0 and a valid out-pointer.
@@ -104,6 +102,9 @@ pub fn ask(prompt: &str) -> Option<Vec<u8>> {
             libc::tcsetattr(0, libc::TCSANOW, &t);
         }
     }
+    // After the flush: what is typed once the prompt shows must not be discarded.
+    let _ = so.write_all(prompt.as_bytes());
+    let _ = so.flush();
     let mut line = Vec::new();
     let mut ok = true;
     loop {
