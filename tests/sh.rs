@@ -605,3 +605,29 @@ fn file_without_shebang_runs_as_script() {
         .arg(format!("{} arg; echo $?", p.display())));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "plain script arg\n0\n");
 }
+
+/// Started with an empty environment: ash's default PATH, exported; the prompts from the
+/// environment when it has them. Compared with BusyBox.
+#[test]
+fn empty_environment_defaults_match_busybox() {
+    let Some((ours, bb)) = common::pair("sh") else {
+        return;
+    };
+    let script = "echo \"$PATH\"; export -p | grep -c PATH; echo \"$PS2|$PS4\"";
+    let out = |f: &Farm, env: &[(&str, &str)]| {
+        let mut c = Command::new(f.path("sh"));
+        c.env_clear()
+            .envs(env.iter().copied())
+            .arg("-c")
+            .arg(script);
+        let o = run(&mut c);
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            o.status.code(),
+        )
+    };
+    assert_eq!(out(ours, &[]), out(bb, &[]));
+    let env = [("PS2", "two "), ("PS4", "four ")];
+    assert_eq!(out(ours, &env), out(bb, &env));
+    assert!(out(ours, &env).0.ends_with("two |four \n"));
+}

@@ -144,6 +144,20 @@ pub fn main(argv: Vec<OsString>) -> i32 {
             }
         }
     }
+    #[cfg(feature = "interactive")]
+    if sh.opts.interactive && parser.input.is_tty() && sys::isatty(2) {
+        let mut t = Box::new(interactive::Interactive::new(0, 2));
+        shell::sync_tty(&mut sh, &mut t);
+        t.editor.history.load();
+        sh.tty = Some(t);
+        // Job control is on by default in an interactive shell on a terminal.
+        sh.opts.monitor = true;
+        if interactive::jobs::init_shell(2) {
+            sh.tty_fd = 2;
+        } else {
+            sh.opts.monitor = false;
+        }
+    }
     let st = match sh.run_parser(&mut parser, true) {
         Ok(s) => s,
         Err(Flow::Exit(s)) => s,

@@ -26,6 +26,19 @@ pub struct Job {
 }
 
 pub struct Shell {
+    #[cfg(feature = "interactive")]
+    pub tty: Option<Box<crate::interactive::Interactive>>,
+    #[cfg(feature = "interactive")]
+    pub jobtab: crate::interactive::jobs::JobTable,
+    /// The terminal for job control; -1 without job control.
+    #[cfg(feature = "interactive")]
+    pub tty_fd: i32,
+    /// `exit` said "You have stopped jobs." once already.
+    #[cfg(feature = "interactive")]
+    pub stopped_warned: bool,
+    /// Children reaped by the `set -b` notifier while the editor waited: (pid, status).
+    #[cfg(feature = "interactive")]
+    pub reaped_early: std::rc::Rc<std::cell::RefCell<Vec<(i32, i32)>>>,
     pub vars: Vars,
     pub funcs: FxMap<Vec<u8>, Rc<Command>>,
     pub aliases: Aliases,
@@ -74,6 +87,16 @@ pub struct Shell {
 impl Shell {
     pub fn new() -> Shell {
         let mut sh = Shell {
+            #[cfg(feature = "interactive")]
+            tty: None,
+            #[cfg(feature = "interactive")]
+            jobtab: crate::interactive::jobs::JobTable::new(),
+            #[cfg(feature = "interactive")]
+            tty_fd: -1,
+            #[cfg(feature = "interactive")]
+            stopped_warned: false,
+            #[cfg(feature = "interactive")]
+            reaped_early: Default::default(),
             vars: Vars::default(),
             funcs: FxMap::default(),
             aliases: Rc::new(Default::default()),
@@ -124,11 +147,21 @@ impl Shell {
             (b"PS4", b"+ "),
             (b"OPTIND", b"1"),
         ] {
-            if k == b"PS1" && sys::geteuid() == 0 {
-                let _ = sh.vars.set(k, b"# ", false);
+            // The prompts come from the environment when it has them, as in ash and dash;
+            // OPTIND always starts at 1.
+            if k != b"OPTIND" && sh.vars.get(k).is_some() {
                 continue;
             }
+            let v = if k == b"PS1" && sys::geteuid() == 0 {
+                &b"# "[..]
+            } else {
+                v
+            };
             let _ = sh.vars.set(k, v, false);
+        }
+        // Without PATH in the environment, ash's default, exported as BusyBox does.
+        if sh.vars.get(b"PATH").is_none() {
+            let _ = sh.vars.set(b"PATH", b"/sbin:/usr/sbin:/bin:/usr/bin", true);
         }
         if sh.vars.get(b"HOSTNAME").is_none() {
             if let Some(h) = sys::hostname() {
@@ -229,6 +262,8 @@ impl Shell {
         // The previous command's tree is freed only after the next one is parsed: musl's
         // allocator then reuses its memory instead of unmapping and mapping it again.
         let mut _keep: Option<crate::syntax::ast::List> = None;
+        #[cfg(feature = "interactive")]
+        let mut eofs = 0;
         loop {
             p.aliases = self.aliases.clone();
             if p.input.is_tty() {
@@ -238,13 +273,55 @@ impl Shell {
             if self.opts.verbose {
                 p.input.record = Some(Vec::new());
             }
+            #[cfg(feature = "interactive")]
+            if top && self.jc() {
+                self.notify_jobs();
+            }
+            #[cfg(feature = "interactive")]
+            if top {
+                if let Some(mut t) = self.tty.take() {
+                    sync_tty(self, &mut t);
+                    p.input.tty = Some(t);
+                }
+            }
             let parsed = p.next_command();
+            #[cfg(feature = "interactive")]
+            {
+                if let Some(mut t) = p.input.tty.take() {
+                    t.editor.on_sigchld = None;
+                    self.tty = Some(t);
+                    self.take_early_reaped();
+                }
+                if std::mem::take(&mut p.input.interrupted) {
+                    self.status = 130;
+                    p.reset();
+                    continue;
+                }
+            }
             if let Some(r) = p.input.record.take() {
                 self.flush_out();
                 let _ = sys::write_all(2, &r);
             }
             let cmd = match parsed {
                 Ok(Some(c)) => c,
+                #[cfg(feature = "interactive")]
+                Ok(None) if top && self.tty.is_some() => {
+                    // End of input (^D) at the terminal, as ash: stopped jobs are warned
+                    // about once, ignoreeof refuses (50 times at most), else a newline.
+                    let warn = self.jc() && self.jobtab.has_stopped() && !self.stopped_warned;
+                    if warn {
+                        self.stopped_warned = true;
+                        let _ = sys::write_all(2, b"You have stopped jobs.\n");
+                    } else if self.opts.ignoreeof && eofs < 50 {
+                        eofs += 1;
+                        let _ = sys::write_all(2, b"\nUse \"exit\" to leave shell.\n");
+                    } else {
+                        let _ = sys::write_all(2, b"\n");
+                        break;
+                    }
+                    p.reset();
+                    continue;
+                }
                 Ok(None) => break,
                 Err(e) => {
                     self.lineno = e.line;
@@ -359,6 +436,12 @@ impl Shell {
 
     /// After a fork: what a subshell resets.
     pub fn enter_subshell(&mut self) {
+        #[cfg(feature = "interactive")]
+        {
+            self.tty = None;
+            self.tty_fd = -1;
+            self.jobtab = crate::interactive::jobs::JobTable::new();
+        }
         self.subshell = true;
         self.jobs.clear();
         self.traps[0] = None;
@@ -429,4 +512,182 @@ impl crate::expand::arith::ArithEnv for Shell {
 
 pub fn itoa(v: i64) -> Vec<u8> {
     v.to_string().into_bytes()
+}
+
+#[cfg(feature = "interactive")]
+impl crate::interactive::prompt::PromptEnv for Shell {
+    fn var(&self, name: &[u8]) -> Option<Vec<u8>> {
+        self.vars.get(name).map(<[u8]>::to_vec)
+    }
+}
+
+#[cfg(feature = "interactive")]
+pub fn sync_tty(sh: &mut Shell, t: &mut crate::interactive::Interactive) {
+    use crate::interactive::prompt::expand_ps;
+    t.ps1 = expand_ps(&sh.prompt_value(b"PS1"), sh);
+    t.ps2 = expand_ps(&sh.prompt_value(b"PS2"), sh);
+    let n = &mut t.names;
+    n.commands.clear();
+    n.commands.extend(
+        crate::builtins::TABLE
+            .iter()
+            .map(|b| b.name.as_bytes().to_vec()),
+    );
+    n.commands.extend(sh.funcs.keys().cloned());
+    n.commands.extend(sh.aliases.keys().cloned());
+    n.vars = sh
+        .vars
+        .map
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.val.clone()?)))
+        .collect();
+    t.editor.history.configure(
+        sh.vars.get(b"HISTFILE"),
+        sh.vars.get(b"HOME"),
+        sh.vars.get(b"HISTSIZE"),
+        sh.vars.get(b"HISTFILESIZE"),
+    );
+    t.editor.set_vi(sh.opts.vi);
+    t.editor.on_sigchld = sh.sigchld_notifier();
+    t.editor.dumb = sh.vars.get(b"TERM") == Some(&b"dumb"[..]);
+}
+
+#[cfg(feature = "interactive")]
+impl Shell {
+    /// A prompt variable after parameter, command and arithmetic expansion, as ash does
+    /// before the prompt escapes; `$?` is left as it was, and a failed expansion shows
+    /// the text unexpanded.
+    fn prompt_value(&mut self, name: &[u8]) -> Vec<u8> {
+        let raw = self.vars.get(name).unwrap_or(b"").to_vec();
+        if !raw.iter().any(|&c| c == b'$' || c == b'`') {
+            return raw;
+        }
+        let Some(w) = crate::syntax::Parser::parse_prompt(&raw) else {
+            return raw;
+        };
+        let status = self.status;
+        let r = self.expand_single(&w);
+        self.status = status;
+        r.unwrap_or(raw)
+    }
+
+    /// Job control applies here: `set -m`, a terminal, not in a subshell.
+    pub fn jc(&self) -> bool {
+        self.opts.monitor && self.tty_fd >= 0 && !self.subshell
+    }
+
+    /// Waits for a foreground job under job control: done, or stopped (then kept in the
+    /// table and reported, as ash does on ^Z). The terminal comes back to the shell.
+    pub fn wait_fg_job(&mut self, pgid: i32, procs: Vec<(i32, Vec<u8>)>) -> i32 {
+        use crate::interactive::jobs;
+        let id = self.jobtab.add(pgid, procs);
+        let st = jobs::wait_job(&mut self.jobtab, id);
+        // SAFETY: getpgrp cannot fail.
+        jobs::give_terminal(self.tty_fd, unsafe { libc::getpgrp() });
+        let running_or_stopped = self.jobtab.get(id).is_some_and(|j| !j.done());
+        if !running_or_stopped {
+            self.jobtab.remove(id);
+        } else {
+            let mut o = b"\n".to_vec();
+            self.jobtab.format(id, false, &mut o);
+            if let Some(j) = self.jobtab.get_mut(id) {
+                j.notified = true;
+            }
+            self.flush_out();
+            let _ = sys::write_all(2, &o);
+        }
+        st
+    }
+
+    /// What `set -b` reaped and reported while the editor waited: recorded, not repeated.
+    pub fn take_early_reaped(&mut self) {
+        let early = std::mem::take(&mut *self.reaped_early.borrow_mut());
+        if !early.is_empty() {
+            for (pid, st) in early {
+                self.record_wait(pid, st);
+            }
+            self.jobtab.notify(&mut Vec::new());
+        }
+    }
+
+    /// A wait status reaped outside `wait_for`: into the job table and `$!`'s records.
+    fn record_wait(&mut self, pid: i32, st: i32) {
+        self.jobtab.update(pid, st);
+        if !libc::WIFSTOPPED(st) && !libc::WIFCONTINUED(st) {
+            let s = sys::status_of(st);
+            if let Some(j) = self.jobs.iter_mut().find(|j| j.pid == pid) {
+                j.status = Some(s);
+            } else {
+                self.reaped.push((pid, s));
+            }
+        }
+    }
+
+    /// Under `set -b`, while the editor waits for a key: SIGCHLD reaps into a copy of the
+    /// job table, whose report the editor shows above the line at once; the statuses are
+    /// kept for the real table (`notify_jobs`, before the next prompt).
+    fn sigchld_notifier(&self) -> Option<Box<dyn FnMut() -> Vec<u8>>> {
+        if !self.opts.notify || !self.jc() {
+            return None;
+        }
+        let mut table = self.jobtab.clone();
+        let early = self.reaped_early.clone();
+        Some(Box::new(move || {
+            while let Some((pid, st)) = reap_nohang() {
+                table.update(pid, st);
+                early.borrow_mut().push((pid, st));
+            }
+            let mut o = Vec::new();
+            table.notify(&mut o);
+            o
+        }))
+    }
+
+    /// Before a prompt: reap what ended or stopped in the background and say so.
+    pub fn notify_jobs(&mut self) {
+        self.take_early_reaped();
+        while let Some((pid, st)) = reap_nohang() {
+            self.record_wait(pid, st);
+        }
+        let mut o = Vec::new();
+        self.jobtab.notify(&mut o);
+        if !o.is_empty() {
+            self.flush_out();
+            let _ = sys::write_all(2, &o);
+        }
+    }
+}
+
+/// One child that ended, stopped or continued, without blocking.
+#[cfg(feature = "interactive")]
+fn reap_nohang() -> Option<(i32, i32)> {
+    let mut st = 0;
+    // SAFETY: reaping our children without blocking.
+    let pid = unsafe {
+        libc::waitpid(
+            -1,
+            &mut st,
+            libc::WNOHANG | libc::WUNTRACED | libc::WCONTINUED,
+        )
+    };
+    (pid > 0).then_some((pid, st))
+}
+
+/// The text `jobs` shows for a command (words as written, quotes removed).
+#[cfg(feature = "interactive")]
+pub fn cmd_text(c: &crate::syntax::ast::Command) -> Vec<u8> {
+    use crate::syntax::ast::Command;
+    let mut o = Vec::new();
+    match c {
+        Command::Simple(s) => {
+            for w in &s.words {
+                if !o.is_empty() {
+                    o.push(b' ');
+                }
+                crate::syntax::lex::flat(w.parts.as_slice(), &mut o);
+            }
+        }
+        _ => o.extend_from_slice(b"..."),
+    }
+    o
 }

@@ -94,8 +94,14 @@ impl Shell {
 
     fn run_background(&mut self, ao: &AndOr) -> Res {
         self.flush_out();
+        #[cfg(feature = "interactive")]
+        let jc = self.jc();
         match sys::fork() {
             Ok(0) => {
+                #[cfg(feature = "interactive")]
+                if jc {
+                    crate::interactive::jobs::child_setup(0, false, self.tty_fd);
+                }
                 self.enter_subshell();
                 if !self.opts.monitor {
                     sys::set_signal(libc::SIGINT, sys::Disp::Ignore);
@@ -117,6 +123,22 @@ impl Shell {
             Ok(pid) => {
                 self.last_bg = pid;
                 self.jobs.push(Job { pid, status: None });
+                #[cfg(feature = "interactive")]
+                if jc {
+                    // SAFETY: the child's group, set on both sides of the fork.
+                    unsafe { libc::setpgid(pid, pid) };
+                    let mut text = Vec::new();
+                    for (i, c) in ao.first.cmds.iter().enumerate() {
+                        if i > 0 {
+                            text.extend_from_slice(b" | ");
+                        }
+                        text.extend(crate::shell::cmd_text(c));
+                    }
+                    if !ao.rest.is_empty() {
+                        text.extend_from_slice(b" ...");
+                    }
+                    self.jobtab.add(pid, vec![(pid, text)]);
+                }
                 Ok(0)
             }
             Err(e) => {
@@ -142,10 +164,21 @@ impl Shell {
         if p.cmds.len() == 1 {
             return self.run_command(&p.cmds[0], exec);
         }
+        self.run_pipeline_multi(p)
+    }
+
+    /// A pipeline of several commands. Out of line: a function calling itself recurses
+    /// through run_pipeline_inner, whose frame should stay small.
+    #[inline(never)]
+    fn run_pipeline_multi(&mut self, p: &Pipeline) -> Res {
         self.flush_out();
         let n = p.cmds.len();
         let mut prev = -1;
         let mut pids = Vec::with_capacity(n);
+        #[cfg(feature = "interactive")]
+        let jc = self.jc();
+        #[cfg(feature = "interactive")]
+        let mut pgid = 0;
         for (i, c) in p.cmds.iter().enumerate() {
             let last = i + 1 == n;
             let (r, w) = if last {
@@ -161,6 +194,10 @@ impl Shell {
             };
             match sys::fork() {
                 Ok(0) => {
+                    #[cfg(feature = "interactive")]
+                    if jc {
+                        crate::interactive::jobs::child_setup(pgid, true, self.tty_fd);
+                    }
                     self.enter_subshell();
                     if prev >= 0 {
                         let _ = sys::dup2(prev, 0);
@@ -178,7 +215,18 @@ impl Shell {
                     };
                     self.exit(st)
                 }
-                Ok(pid) => pids.push(pid),
+                Ok(pid) => {
+                    pids.push(pid);
+                    #[cfg(feature = "interactive")]
+                    if jc {
+                        if pgid == 0 {
+                            pgid = pid;
+                            crate::interactive::jobs::give_terminal(self.tty_fd, pgid);
+                        }
+                        // SAFETY: as the child does; whoever runs first wins.
+                        unsafe { libc::setpgid(pid, pgid) };
+                    }
+                }
                 Err(e) => {
                     self.error(&format!("can't fork: {}", sys::strerror(e)));
                 }
@@ -193,6 +241,15 @@ impl Shell {
         }
         if prev >= 0 {
             sys::close(prev);
+        }
+        #[cfg(feature = "interactive")]
+        if jc && pgid > 0 {
+            let procs = pids
+                .iter()
+                .zip(&p.cmds)
+                .map(|(&pid, c)| (pid, crate::shell::cmd_text(c)))
+                .collect();
+            return Ok(self.wait_fg_job(pgid, procs));
         }
         let mut st = 0;
         let mut fail = 0;
@@ -858,12 +915,28 @@ impl Shell {
                 return Ok(st);
             }
         }
+        #[cfg(feature = "interactive")]
+        let jc = self.jc();
         match sys::fork() {
             Ok(0) => {
+                #[cfg(feature = "interactive")]
+                if jc {
+                    crate::interactive::jobs::child_setup(0, true, self.tty_fd);
+                }
                 self.subshell = true;
                 self.child_exec(path, argv, assigns, redirs)
             }
             Ok(pid) => {
+                #[cfg(feature = "interactive")]
+                let st = if jc {
+                    // SAFETY: as the child does.
+                    unsafe { libc::setpgid(pid, pid) };
+                    crate::interactive::jobs::give_terminal(self.tty_fd, pid);
+                    self.wait_fg_job(pid, vec![(pid, argv.join(&b' '))])
+                } else {
+                    self.wait_for(pid)
+                };
+                #[cfg(not(feature = "interactive"))]
                 let st = self.wait_for(pid);
                 if st == 127 || st == 126 {
                     // the child reported; the hash entry may be stale

@@ -131,7 +131,7 @@ pub enum JobIdError {
     Ambiguous,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct JobTable {
     jobs: Vec<Job>,
     /// Job ids, most recently used first: [0] is the current job, [1] the previous.

@@ -36,6 +36,10 @@ pub struct Input {
     pub record: Option<Vec<u8>>,
     /// The alias text just used up ended in a blank: check the next word for an alias too.
     pub alias_blank: bool,
+    #[cfg(feature = "interactive")]
+    pub tty: Option<Box<crate::interactive::Interactive>>,
+    #[cfg(feature = "interactive")]
+    pub interrupted: bool,
 }
 
 impl Input {
@@ -53,6 +57,10 @@ impl Input {
             at_start: true,
             record: None,
             alias_blank: false,
+            #[cfg(feature = "interactive")]
+            tty: None,
+            #[cfg(feature = "interactive")]
+            interrupted: false,
         }
     }
 
@@ -77,6 +85,10 @@ impl Input {
             at_start: true,
             record: None,
             alias_blank: false,
+            #[cfg(feature = "interactive")]
+            tty: None,
+            #[cfg(feature = "interactive")]
+            interrupted: false,
         }
     }
 
@@ -97,6 +109,35 @@ impl Input {
             Mode::Mem => return false,
             Mode::Byte => 1,
             Mode::Chunk => 65536,
+            #[cfg(feature = "interactive")]
+            Mode::Tty if self.tty.is_some() || self.interrupted => {
+                if self.interrupted {
+                    return false;
+                }
+                let first = self.at_start;
+                self.at_start = false;
+                let Some(t) = self.tty.as_mut() else {
+                    return false;
+                };
+                return match t.next_line(first) {
+                    crate::interactive::Line::Text(l) => {
+                        // An empty line is no command: the next prompt is PS1 again.
+                        if first && l == b"\n" {
+                            self.at_start = true;
+                        }
+                        self.buf.extend_from_slice(&l);
+                        true
+                    }
+                    crate::interactive::Line::Eof => {
+                        self.eof = true;
+                        false
+                    }
+                    crate::interactive::Line::Interrupted => {
+                        self.interrupted = true;
+                        false
+                    }
+                };
+            }
             Mode::Tty => {
                 let p = if self.at_start { &self.ps1 } else { &self.ps2 };
                 let _ = sys::write_all(2, p);
@@ -194,6 +235,16 @@ impl Input {
     /// True when the last alias text ended in a blank (the next word is checked for aliases).
     pub fn in_alias(&self) -> bool {
         !self.pushed.is_empty()
+    }
+
+    /// After ^C or a refused ^D at a prompt: forget the partial command's input.
+    #[cfg(feature = "interactive")]
+    pub fn reset_after_interrupt(&mut self) {
+        self.eof = false;
+        self.buf.clear();
+        self.pos = 0;
+        self.pushed.clear();
+        self.at_start = true;
     }
 
     /// Before running a command: give unread input back to the descriptor.

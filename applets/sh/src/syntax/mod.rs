@@ -63,6 +63,39 @@ impl Parser {
         }
     }
 
+    /// After ^C at a prompt: forget the partial command (and the Eof token it ended with).
+    pub fn reset(&mut self) {
+        self.peeked = None;
+        self.pending.clear();
+        self.depth = 0;
+        #[cfg(feature = "interactive")]
+        self.input.reset_after_interrupt();
+    }
+
+    /// A prompt string as a word for parameter, command and arithmetic expansion (ash's
+    /// PS1 syntax): as a here-document body, except that `\$` stays `\$` for the prompt
+    /// escapes that follow. None when the text does not parse (then it is shown as is).
+    pub fn parse_prompt(text: &[u8]) -> Option<Word> {
+        let mut t = Vec::with_capacity(text.len() + 4);
+        let mut i = 0;
+        while i < text.len() {
+            if text[i] == b'\\' && i + 1 < text.len() {
+                if text[i + 1] == b'$' {
+                    t.extend_from_slice(b"\\\\\\$");
+                } else {
+                    t.extend_from_slice(&text[i..i + 2]);
+                }
+                i += 2;
+            } else {
+                t.push(text[i]);
+                i += 1;
+            }
+        }
+        let mut p = Parser::new(Input::mem(t));
+        let parts = p.parse_parts(lex::Ctx::Heredoc).ok()?;
+        Some(Word { parts })
+    }
+
     fn sub_parser(&self, text: Vec<u8>) -> Parser {
         let mut p = Parser::new(Input::mem(text));
         p.input.line = self.input.line;
@@ -159,7 +192,11 @@ impl Parser {
     /// The next complete command (up to a newline), or None at end of input.
     pub fn next_command(&mut self) -> PResult<Option<List>> {
         self.alias_count = 0;
-        self.skip_newlines()?;
+        // Blank and comment lines before a command are no command: prompt PS1 again.
+        while let Tok::Newline = self.peek()? {
+            self.take()?;
+            self.input.at_start = true;
+        }
         if let Tok::Eof = self.peek()? {
             return Ok(None);
         }
