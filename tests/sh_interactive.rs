@@ -1,11 +1,10 @@
 //! Interactive use through a real terminal. tmux (Debian package `tmux`) is the terminal:
 //! the tests type keys with `send-keys` and read what the screen shows with `capture-pane`.
 //!
-//! Until the shell's main loop calls the line editor (INTEGRATION.md in
-//! applets/sh/src/interactive), the editor runs through a driver: this test binary started
-//! again with RBOX_LINEEDIT_DRIVER set runs `rbox_sh::interactive::lineedit_demo`, which
-//! prints each line it reads as `[line]`. The tests that need `rbox sh -i` itself are
-//! marked #[ignore] with the reason.
+//! The editor's own tests run it through a driver: this test binary started again with
+//! RBOX_LINEEDIT_DRIVER set runs `rbox_sh::interactive::lineedit_demo`, which prints each
+//! line it reads as `[line]` (the screen then shows the editor alone). The `sh_i_*` tests
+//! run `rbox sh -i` itself, several of them side by side with BusyBox's ash.
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! Job control: the job table, job ids, `jobs`, `fg`, `bg`, notifications, and the process
 //! group and terminal hand-over helpers. The exec side (a process group per pipeline under
-//! `set -m`) is wired by the shell; see INTEGRATION.md.
+//! `set -m`) is wired by the shell (INTEGRATION.md).
 //!
 //! Output follows ash: `[N]C  STATUS                     COMMAND` with the command at
 //! column 33, C being `+` (current job), `-` (previous) or a space; `jobs -l` adds each

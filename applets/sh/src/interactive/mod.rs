@@ -1,7 +1,7 @@
 //! Interactive use of the shell: line editing, history, completion, prompts, job control.
 //!
 //! Everything here sits behind the `interactive` feature and is a self-contained API the
-//! shell calls (INTEGRATION.md says how):
+//! shell calls (INTEGRATION.md says how it is wired):
 //! - [`LineEditor`] reads a line from a terminal with emacs or vi keys, history and
 //!   completion, and falls back to plain reading when input is not a terminal;
 //! - [`History`] keeps lines in memory and in `$HISTFILE`; [`history::history_builtin`];
@@ -38,7 +38,7 @@ pub enum Line {
 
 /// The interactive shell's terminal side in one place: the editor (with its history), the
 /// names completion offers, and the prompts. The shell sets `names`, `ps1` and `ps2` before
-/// it parses a command (see INTEGRATION.md) and the parser's terminal input calls
+/// it parses a command and the parser's terminal input calls
 /// [`Interactive::next_line`].
 pub struct Interactive {
     pub editor: LineEditor,
