@@ -13,6 +13,10 @@
 #![no_main]
 
 mod front;
+
+/// Size classes in front of musl's malloc (applets/common/src/alloc.rs says why).
+#[global_allocator]
+static ALLOC: rbox_common::alloc::Pool = rbox_common::alloc::Pool::new();
 mod install;
 
 use std::ffi::{c_char, c_int, CStr, OsString};

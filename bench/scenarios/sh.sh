@@ -4,7 +4,7 @@ sh_setup() {
 	[ -f "$WORK/sh/big-n.sh" ] && return 0
 	mkdir -p "$WORK/sh"
 	cat > "$WORK/sh/arith.sh" <<'EOF'
-i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo $i
+i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done; echo $i
 EOF
 	cat > "$WORK/sh/params.sh" <<'EOF'
 s=/usr/local/lib/libexample.so.1.2.3; n=0
@@ -38,9 +38,19 @@ EOF
 		done
 	} > "$WORK/sh/big-n.sh"
 }
-scenario sh-arith-loop-300k sh_setup "$RBOX/sh \$WORK/sh/arith.sh" dash="/bin/dash \$WORK/sh/arith.sh" busybox="$BUSYBOX/sh \$WORK/sh/arith.sh"
-scenario sh-param-expansion sh_setup "$RBOX/sh \$WORK/sh/params.sh" busybox="$BUSYBOX/sh \$WORK/sh/params.sh"
+scenario sh-arith-loop-1m sh_setup "$RBOX/sh \$WORK/sh/arith.sh" dash="/bin/dash \$WORK/sh/arith.sh" busybox="$BUSYBOX/sh \$WORK/sh/arith.sh"
+scenario sh-param-expansion sh_setup "$RBOX/sh \$WORK/sh/params.sh" dash="/bin/dash \$WORK/sh/params.sh" busybox="$BUSYBOX/sh \$WORK/sh/params.sh"
 scenario sh-function-calls-100k sh_setup "$RBOX/sh \$WORK/sh/funcs.sh" dash="/bin/dash \$WORK/sh/funcs.sh" busybox="$BUSYBOX/sh \$WORK/sh/funcs.sh"
 scenario sh-fork-exec-2000 sh_setup "$RBOX/sh \$WORK/sh/fork.sh" dash="/bin/dash \$WORK/sh/fork.sh" busybox="$BUSYBOX/sh \$WORK/sh/fork.sh"
 scenario sh-pipelines sh_setup "$RBOX/sh \$WORK/sh/pipes.sh" dash="/bin/dash \$WORK/sh/pipes.sh" busybox="$BUSYBOX/sh \$WORK/sh/pipes.sh"
 scenario sh-parse-5mb sh_setup "$RBOX/sh -n \$WORK/sh/big-n.sh" dash="/bin/dash -n \$WORK/sh/big-n.sh" busybox="$BUSYBOX/sh -n \$WORK/sh/big-n.sh"
+
+# A real autoconf configure script: GNU hello's, from Debian's source package (deb-src is set
+# up by .ci/setup); kept under /opt/rbox-ref so that it is fetched once.
+sh_configure_setup() {
+	[ -f /opt/rbox-ref/hello/configure ] && return 0
+	mkdir -p /opt/rbox-ref/hello.tmp && (cd /opt/rbox-ref/hello.tmp && apt-get source -qq hello >/dev/null 2>&1) || return 1
+	d=$(find /opt/rbox-ref/hello.tmp -maxdepth 2 -name configure -printf '%h\n' | head -1)
+	[ -n "$d" ] && rm -rf /opt/rbox-ref/hello && mv "$d" /opt/rbox-ref/hello && rm -rf /opt/rbox-ref/hello.tmp
+}
+scenario sh-configure-help sh_configure_setup "cd /opt/rbox-ref/hello && $RBOX/sh ./configure --help" dash="cd /opt/rbox-ref/hello && /bin/dash ./configure --help" busybox="cd /opt/rbox-ref/hello && $BUSYBOX/sh ./configure --help"

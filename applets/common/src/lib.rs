@@ -11,6 +11,7 @@
 //! - data is bytes (`OsStr`, `[u8]`), never forced through UTF-8;
 //! - no panics on any input.
 
+pub mod alloc;
 pub mod applet;
 pub mod err;
 pub mod getopt;
