@@ -754,6 +754,35 @@ mod pty {
         );
     }
 
+    /// A job that changes the terminal modes and stops: the shell gets its own modes back,
+    /// `fg` gives the job its modes again (as ash); a foreground job killed by a signal is
+    /// reported as ash reports it.
+    #[test]
+    fn sh_i_job_terminal_modes_and_signals() {
+        let Some(farm) = common::applet("sh") else {
+            return;
+        };
+        let script = format!("{} -i", q(&farm.path("sh").to_string_lossy()));
+        let Some(t) = Tmux::start(70, 20, &script, &[("PS1", "> ")]) else {
+            return;
+        };
+        t.wait_line(">");
+        t.typ("/bin/sh -c 'stty -echo; kill -STOP $$; stty -a > inside'");
+        t.press(&["Enter"]);
+        t.wait("stopped", |s| s.iter().any(|l| l.contains("Stopped")));
+        t.typ("stty -a > outside; fg");
+        t.press(&["Enter"]);
+        t.wait("job finished", |_| t.path().join("inside").exists());
+        t.typ("/bin/sh -c 'kill -KILL $$'");
+        t.press(&["Enter"]);
+        t.wait_line("Killed");
+        let modes = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+        let has = |m: &str, w: &str| m.split_whitespace().any(|x| x == w);
+        let (inside, outside) = (modes("inside"), modes("outside"));
+        assert!(has(&outside, "echo"), "shell's modes back: {outside}");
+        assert!(has(&inside, "-echo"), "the job's modes after fg: {inside}");
+    }
+
     #[test]
     fn sh_i_job_control() {
         let Some(farm) = common::applet("sh") else {

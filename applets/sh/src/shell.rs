@@ -33,6 +33,10 @@ pub struct Shell {
     /// The terminal for job control; -1 without job control.
     #[cfg(feature = "interactive")]
     pub tty_fd: i32,
+    /// The terminal modes the shell runs commands with (read before each prompt), put back
+    /// when a foreground job stops or is killed.
+    #[cfg(feature = "interactive")]
+    pub tty_modes: Option<libc::termios>,
     /// `exit` said "You have stopped jobs." once already.
     #[cfg(feature = "interactive")]
     pub stopped_warned: bool,
@@ -93,6 +97,8 @@ impl Shell {
             jobtab: crate::interactive::jobs::JobTable::new(),
             #[cfg(feature = "interactive")]
             tty_fd: -1,
+            #[cfg(feature = "interactive")]
+            tty_modes: None,
             #[cfg(feature = "interactive")]
             stopped_warned: false,
             #[cfg(feature = "interactive")]
@@ -276,6 +282,7 @@ impl Shell {
             #[cfg(feature = "interactive")]
             if top && self.jc() {
                 self.notify_jobs();
+                self.tty_modes = crate::interactive::jobs::get_modes(self.tty_fd);
             }
             #[cfg(feature = "interactive")]
             if top {
@@ -584,6 +591,18 @@ impl Shell {
         let st = jobs::wait_job(&mut self.jobtab, id);
         // SAFETY: getpgrp cannot fail.
         jobs::give_terminal(self.tty_fd, unsafe { libc::getpgrp() });
+        if let Some(j) = self.jobtab.get_mut(id) {
+            jobs::reclaim_modes(self.tty_fd, self.tty_modes.as_ref(), j);
+            // As ash: say how a foreground job died, unless ^C or a closed pipe.
+            if let jobs::ProcState::Signaled(sig, _) = j.state() {
+                if sig != libc::SIGINT && sig != libc::SIGPIPE {
+                    let mut m = sys::signal_text(sig).into_bytes();
+                    m.push(b'\n');
+                    self.flush_out();
+                    let _ = sys::write_all(2, &m);
+                }
+            }
+        }
         let running_or_stopped = self.jobtab.get(id).is_some_and(|j| !j.done());
         if !running_or_stopped {
             self.jobtab.remove(id);

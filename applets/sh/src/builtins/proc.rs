@@ -318,9 +318,19 @@ pub fn wait(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         if let Some(i) = sh.jobs.iter().position(|j| j.pid == pid) {
             st = match sh.jobs[i].status {
                 Some(s) => s,
-                None => sh.wait_for(pid),
+                None => match sh.wait_pid(pid, true) {
+                    Some(s) => s,
+                    None => {
+                        // A trapped signal: its trap runs now, the job stays waitable.
+                        let sig = pending_signal();
+                        sh.run_traps()?;
+                        return Ok(128 + sig);
+                    }
+                },
             };
-            sh.jobs.remove(i);
+            if let Some(i) = sh.jobs.iter().position(|j| j.pid == pid) {
+                sh.jobs.remove(i);
+            }
         } else {
             st = 127;
         }

@@ -264,15 +264,25 @@ impl Shell {
 
     /// Waits for one child, noting the statuses of background jobs reaped meanwhile.
     pub fn wait_for(&mut self, pid: i32) -> i32 {
+        self.wait_pid(pid, false).unwrap_or(127)
+    }
+
+    /// Waits for a child; with `trappable`, a trapped signal ends the wait (None), as POSIX
+    /// asks of the `wait` builtin.
+    pub fn wait_pid(&mut self, pid: i32, trappable: bool) -> Option<i32> {
         if let Some(j) = self.jobs.iter().find(|j| j.pid == pid) {
             if let Some(s) = j.status {
-                return s;
+                return Some(s);
             }
         }
         if let Some(i) = self.reaped.iter().position(|r| r.0 == pid) {
-            return self.reaped.swap_remove(i).1;
+            return Some(self.reaped.swap_remove(i).1);
         }
         loop {
+            // A trapped signal that came before the wait blocked ends it as well.
+            if trappable && sys::ANY_PENDING.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             match sys::waitpid(-1, 0) {
                 Ok((p, st)) => {
                     let s = sys::status_of(st);
@@ -287,7 +297,7 @@ impl Shell {
                                 let _ = sys::write_all(2, &m);
                             }
                         }
-                        return s;
+                        return Some(s);
                     }
                     if let Some(j) = self.jobs.iter_mut().find(|j| j.pid == p) {
                         j.status = Some(s);
@@ -298,8 +308,13 @@ impl Shell {
                         self.reaped.push((p, s));
                     }
                 }
+                Err(libc::EINTR)
+                    if trappable && sys::ANY_PENDING.load(std::sync::atomic::Ordering::Relaxed) =>
+                {
+                    return None
+                }
                 Err(libc::EINTR) => continue,
-                Err(_) => return 127,
+                Err(_) => return Some(127),
             }
         }
     }

@@ -395,6 +395,37 @@ pub trait JobControl {
     fn wait_job(&mut self, t: &mut JobTable, id: usize) -> i32 {
         wait_job(t, id)
     }
+    /// Before a stopped job goes on in the foreground: its saved terminal modes back.
+    fn resume_modes(&mut self, _j: &Job) {}
+    /// After a foreground job stopped or died of a signal: a stopped job's modes kept for
+    /// `fg`, the shell's own modes put back (a stopped editor leaves the terminal raw).
+    fn reclaim_modes(&mut self, _j: &mut Job) {}
+}
+
+/// The terminal modes of `fd`, if it is a terminal.
+pub fn get_modes(fd: i32) -> Option<libc::termios> {
+    // SAFETY: a zeroed termios is a valid out-parameter.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: tcgetattr on a descriptor with a valid out-pointer.
+    (fd >= 0 && unsafe { libc::tcgetattr(fd, &mut t) } == 0).then_some(t)
+}
+
+/// Sets the terminal modes of `fd` once pending output is written.
+pub fn set_modes(fd: i32, t: &libc::termios) {
+    // SAFETY: tcsetattr on a descriptor with a valid termios.
+    unsafe { libc::tcsetattr(fd, libc::TCSADRAIN, t) };
+}
+
+/// [`JobControl::reclaim_modes`] for a job that has just stopped or died of a signal.
+pub fn reclaim_modes(tty: i32, shell: Option<&libc::termios>, j: &mut Job) {
+    match j.state() {
+        ProcState::Stopped(_) => j.tmodes = get_modes(tty),
+        ProcState::Signaled(..) => {}
+        _ => return,
+    }
+    if let Some(m) = shell {
+        set_modes(tty, m);
+    }
 }
 
 /// Waits until every process of a job has finished or stopped (waitpid with WUNTRACED on
@@ -431,9 +462,19 @@ pub fn wait_job(t: &mut JobTable, id: usize) -> i32 {
 /// Job control against the real terminal `fd` (the shell's stderr or /dev/tty).
 pub struct SysControl {
     pub tty: i32,
+    /// The shell's own terminal modes, put back when a job stops.
+    pub modes: Option<libc::termios>,
 }
 
 impl JobControl for SysControl {
+    fn resume_modes(&mut self, j: &Job) {
+        if let Some(m) = j.tmodes.as_ref() {
+            set_modes(self.tty, m);
+        }
+    }
+    fn reclaim_modes(&mut self, j: &mut Job) {
+        reclaim_modes(self.tty, self.modes.as_ref(), j);
+    }
     fn foreground(&mut self, pgid: i32) {
         give_terminal(self.tty, pgid);
     }
@@ -605,6 +646,7 @@ pub fn fg_builtin(
     let mut text = j.cmd();
     text.push(b'\n');
     ctl.print(1, &text);
+    ctl.resume_modes(j);
     t.set_current(id);
     ctl.foreground(pgid);
     t.mark_running(id);
@@ -612,6 +654,7 @@ pub fn fg_builtin(
     let st = ctl.wait_job(t, id);
     ctl.reclaim();
     if let Some(j) = t.get_mut(id) {
+        ctl.reclaim_modes(j);
         if j.done() {
             j.notified = true;
         } else {
