@@ -776,6 +776,14 @@ mod pty {
         t.typ("/bin/sh -c 'kill -KILL $$'");
         t.press(&["Enter"]);
         t.wait_line("Killed");
+        // A subshell in the foreground is a job too, shown as written (as ash).
+        t.typ("(sleep 100; echo x)");
+        t.press(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+        t.press(&["C-z"]);
+        t.wait_line("[1]+  Stopped                    (sleep 100; echo x)");
+        t.typ("kill %1");
+        t.press(&["Enter"]);
         let modes = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
         let has = |m: &str, w: &str| m.split_whitespace().any(|x| x == w);
         let (inside, outside) = (modes("inside"), modes("outside"));

@@ -695,18 +695,115 @@ fn reap_nohang() -> Option<(i32, i32)> {
 /// The text `jobs` shows for a command (words as written, quotes removed).
 #[cfg(feature = "interactive")]
 pub fn cmd_text(c: &crate::syntax::ast::Command) -> Vec<u8> {
-    use crate::syntax::ast::Command;
     let mut o = Vec::new();
-    match c {
-        Command::Simple(s) => {
-            for w in &s.words {
-                if !o.is_empty() {
-                    o.push(b' ');
-                }
-                crate::syntax::lex::flat(w.parts.as_slice(), &mut o);
+    deparse::command(c, &mut o);
+    o
+}
+
+/// Command text for `jobs` from the tree, as ash prints it back (words without redirections
+/// or assignments; case arms and `[[ ]]` shortened to `...`).
+#[cfg(feature = "interactive")]
+pub mod deparse {
+    use crate::syntax::ast::{AndOrOp, Command, Compound, List, Pipeline, Word};
+
+    fn words(ws: &[Word], o: &mut Vec<u8>) {
+        for (i, w) in ws.iter().enumerate() {
+            if i > 0 {
+                o.push(b' ');
+            }
+            crate::syntax::lex::flat(w.parts.as_slice(), o);
+        }
+    }
+
+    pub fn list(l: &List, o: &mut Vec<u8>) {
+        for (i, ao) in l.items.iter().enumerate() {
+            if i > 0 {
+                o.extend_from_slice(b"; ");
+            }
+            pipeline(&ao.first, o);
+            for (op, p) in &ao.rest {
+                o.extend_from_slice(if *op == AndOrOp::And {
+                    b" && "
+                } else {
+                    b" || "
+                });
+                pipeline(p, o);
+            }
+            if ao.background {
+                o.extend_from_slice(b" &");
             }
         }
-        _ => o.extend_from_slice(b"..."),
     }
-    o
+
+    fn pipeline(p: &Pipeline, o: &mut Vec<u8>) {
+        if p.bang {
+            o.extend_from_slice(b"! ");
+        }
+        for (i, c) in p.cmds.iter().enumerate() {
+            if i > 0 {
+                o.extend_from_slice(b" | ");
+            }
+            command(c, o);
+        }
+    }
+
+    pub fn command(c: &Command, o: &mut Vec<u8>) {
+        match c {
+            Command::Simple(s) => words(&s.words, o),
+            Command::FuncDef(name, body) => {
+                o.extend_from_slice(name);
+                o.extend_from_slice(b"() ");
+                command(body, o);
+            }
+            Command::Compound(c, _) => match &**c {
+                Compound::Brace(l) => {
+                    o.extend_from_slice(b"{ ");
+                    list(l, o);
+                    o.extend_from_slice(b"; }");
+                }
+                Compound::Subshell(l) => {
+                    o.push(b'(');
+                    list(l, o);
+                    o.push(b')');
+                }
+                Compound::If(arms, els) => {
+                    for (i, (cond, body)) in arms.iter().enumerate() {
+                        o.extend_from_slice(if i == 0 { b"if " } else { b"; elif " });
+                        list(cond, o);
+                        o.extend_from_slice(b"; then ");
+                        list(body, o);
+                    }
+                    if let Some(e) = els {
+                        o.extend_from_slice(b"; else ");
+                        list(e, o);
+                    }
+                    o.extend_from_slice(b"; fi");
+                }
+                Compound::While(until, cond, body) => {
+                    o.extend_from_slice(if *until { b"until " } else { b"while " });
+                    list(cond, o);
+                    o.extend_from_slice(b"; do ");
+                    list(body, o);
+                    o.extend_from_slice(b"; done");
+                }
+                Compound::For(name, ws, body) => {
+                    o.extend_from_slice(b"for ");
+                    o.extend_from_slice(name);
+                    if let Some(ws) = ws {
+                        o.extend_from_slice(b" in ");
+                        words(ws, o);
+                    }
+                    o.extend_from_slice(b"; do ");
+                    list(body, o);
+                    o.extend_from_slice(b"; done");
+                }
+                Compound::Case(w, _) => {
+                    o.extend_from_slice(b"case ");
+                    words(std::slice::from_ref(w), o);
+                    o.extend_from_slice(b" in ...; esac");
+                }
+                Compound::Cond(..) => o.extend_from_slice(b"[[ ... ]]"),
+            },
+        }
+    }
 }

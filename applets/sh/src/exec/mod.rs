@@ -358,8 +358,15 @@ impl Shell {
                     return self.run_list(l, true);
                 }
                 self.flush_out();
+                #[cfg(feature = "interactive")]
+                let jc = self.jc();
                 match sys::fork() {
                     Ok(0) => {
+                        // Under job control the subshell is a job of its own, as ash makes it.
+                        #[cfg(feature = "interactive")]
+                        if jc {
+                            crate::interactive::jobs::child_setup(0, true, self.tty_fd);
+                        }
                         self.enter_subshell();
                         let st = match self.run_list(l, true) {
                             Ok(s) => s,
@@ -367,6 +374,16 @@ impl Shell {
                             Err(_) => self.status,
                         };
                         self.exit(st)
+                    }
+                    #[cfg(feature = "interactive")]
+                    Ok(pid) if jc => {
+                        // SAFETY: as the child does.
+                        unsafe { libc::setpgid(pid, pid) };
+                        crate::interactive::jobs::give_terminal(self.tty_fd, pid);
+                        let mut text = b"(".to_vec();
+                        crate::shell::deparse::list(l, &mut text);
+                        text.push(b')');
+                        Ok(self.wait_fg_job(pid, vec![(pid, text)]))
                     }
                     Ok(pid) => Ok(self.wait_for(pid)),
                     Err(e) => {
