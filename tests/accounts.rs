@@ -441,7 +441,7 @@ fn name_checks() {
             let o = r.run(
                 f,
                 applet,
-                &["-D", "--", name]
+                ["-D", "--", name]
                     .split_at(if applet == "adduser" { 0 } else { 1 })
                     .1,
                 "",
@@ -1201,9 +1201,7 @@ fn bind_mounted_passwd_rewritten_in_place() {
 
 /// Runs a command as uid/gid 65534 (nobody) with setpriv, or None.
 fn as_nobody(f: &Farm, applet: &str, args: &[&std::ffi::OsStr], input: &str) -> Option<Out> {
-    let Some(setpriv) = common::system_program("setpriv") else {
-        return None;
-    };
+    let setpriv = common::system_program("setpriv")?;
     let mut c = Command::new(setpriv);
     f.env(&mut c);
     c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])

@@ -645,7 +645,7 @@ mod pty {
                 '$'
             };
             let p = format!("abc:3:sub:w{me}");
-            t.wait("expanded prompt", |s| s.iter().any(|l| *l == p));
+            t.wait("expanded prompt", |s| s.contains(&p));
             t.typ("X=new");
             t.press(&["Enter"]);
             let p2 = format!("new:3:sub:w{me}");

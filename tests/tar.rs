@@ -84,7 +84,7 @@ fn mkfifo(p: &Path) {
 }
 
 fn long(n: usize, c: char) -> String {
-    std::iter::repeat(c).take(n).collect()
+    std::iter::repeat_n(c, n).collect()
 }
 
 /// A tree with every member type, long and non-UTF-8 names, empty directories.
@@ -845,7 +845,7 @@ impl Arch {
             .extend_from_slice(&raw_header(name, kind, data.len() as u64, link));
         self.0.extend_from_slice(data);
         let pad = (512 - data.len() % 512) % 512;
-        self.0.extend(std::iter::repeat(0).take(pad));
+        self.0.extend(std::iter::repeat_n(0, pad));
         self
     }
     fn file(self, name: &str, data: &[u8]) -> Arch {
@@ -864,7 +864,7 @@ impl Arch {
         self.member(b"PaxHeaders/x", b'x', &body, b"")
     }
     fn end(mut self) -> Vec<u8> {
-        self.0.extend(std::iter::repeat(0).take(1024));
+        self.0.extend(std::iter::repeat_n(0, 1024));
         self.0
     }
 }
@@ -1177,8 +1177,8 @@ fn devices_only_as_root_and_modes() {
     suid[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
     let mut a = dev.to_vec();
     a.extend_from_slice(&suid);
-    a.extend_from_slice(&[b'x']);
-    a.extend(std::iter::repeat(0).take(511 + 1024));
+    a.extend_from_slice(b"x");
+    a.extend(std::iter::repeat_n(0, 511 + 1024));
     let t = w.path().join("t");
     fs::create_dir(&t).unwrap();
     fs::set_permissions(&t, fs::Permissions::from_mode(0o777)).unwrap();
@@ -1409,7 +1409,8 @@ fn sparse_round_trip() {
             stdout(&l)
         );
         assert!(stdout(&l).ends_with(" sp\n"), "{fmt}: {}", stdout(&l));
-        let mut readers: Vec<(&str, Box<dyn Fn(&Path) -> Output>)> = vec![
+        type Reader<'a> = Box<dyn Fn(&Path) -> Output + 'a>;
+        let mut readers: Vec<(&str, Reader)> = vec![
             ("gnu", Box::new(|d: &Path| gtar(d, &["xf", "../s.tar"]))),
             ("rbox", Box::new(|d: &Path| rtar(f, d, &["xf", "../s.tar"]))),
         ];
@@ -1688,7 +1689,7 @@ fn xattrs_with_gnu() {
         for with in [true, false] {
             let x = w.path().join(format!("x-{arch}-{reader}-{with}"));
             fs::create_dir(&x).unwrap();
-            let mut args = vec!["xf", &arch[..]];
+            let mut args = vec!["xf", arch];
             if with {
                 args.push("--xattrs");
             }

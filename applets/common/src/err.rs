@@ -48,7 +48,7 @@ mod tests {
     fn reason_drops_os_error_suffix() {
         let e = io::Error::from_raw_os_error(libc::ENOENT);
         assert_eq!(reason(&e), "No such file or directory");
-        let e = io::Error::new(io::ErrorKind::Other, "short read");
+        let e = io::Error::other("short read");
         assert_eq!(reason(&e), "short read");
     }
 }

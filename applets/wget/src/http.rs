@@ -353,7 +353,7 @@ mod tests {
         assert!(matches!(parse(b"garbage\r\n\r\n"), Err(Error::NoResponse)));
         assert!(matches!(parse(b""), Err(Error::NoResponse)));
         let mut long = b"HTTP/1.1 200 OK\r\nX: ".to_vec();
-        long.extend(std::iter::repeat(b'a').take(100_000));
+        long.extend(std::iter::repeat_n(b'a', 100_000));
         assert!(matches!(parse(&long), Err(Error::LineTooLong)));
         let mut many = b"HTTP/1.1 200 OK\r\n".to_vec();
         for _ in 0..1000 {

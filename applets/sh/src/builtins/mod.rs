@@ -157,16 +157,6 @@ pub fn parse_int(s: &[u8]) -> Option<i64> {
     t.parse::<i64>().ok()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn table_sorted() {
-        for w in super::TABLE.windows(2) {
-            assert!(w[0].name < w[1].name, "{} {}", w[0].name, w[1].name);
-        }
-    }
-}
-
 #[cfg(feature = "interactive")]
 fn history(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let Some(t) = sh.tty.as_mut() else {
@@ -303,4 +293,14 @@ fn wait(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         }
     }
     proc::wait(sh, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_sorted() {
+        for w in super::TABLE.windows(2) {
+            assert!(w[0].name < w[1].name, "{} {}", w[0].name, w[1].name);
+        }
+    }
 }
