@@ -21,11 +21,13 @@ EOF
 	cat > "$WORK/sh/fork.sh" <<'EOF'
 i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done
 EOF
+	# Absolute paths: BusyBox would otherwise run its own tr, cut and cat without an exec,
+	# which measures its applets rather than its shell.
 	cat > "$WORK/sh/pipes.sh" <<'EOF'
 i=0
 while [ $i -lt 300 ]; do
-	x=$(echo "line $i" | tr a-z A-Z | cut -c1-4)
-	echo "$x" | cat > /dev/null
+	x=$(echo "line $i" | /usr/bin/tr a-z A-Z | /usr/bin/cut -c1-4)
+	echo "$x" | /bin/cat > /dev/null
 	i=$((i+1))
 done
 EOF
