@@ -429,3 +429,57 @@ fn install_hard_links_across_file_systems_fall_back_to_symlinks() {
     );
     assert_eq!(Command::new(&t).status().unwrap().code(), Some(0));
 }
+
+/// A setuid-root copy of rbox run by an unprivileged user: `sh` (and every applet that is not
+/// marked setuid) runs with the caller's ids only, so the bit never gives a root shell.
+#[test]
+fn setuid_bit_is_dropped_before_ordinary_applets() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = rbox();
+    if !f.has("sh") {
+        return;
+    }
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        common::skip("needs root to make a setuid-root copy");
+        return;
+    }
+    let Some(setpriv) = common::system_program("setpriv") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    // SAFETY: a zeroed statvfs is a valid out-parameter; the path is NUL-terminated.
+    let nosuid = unsafe {
+        let mut v: libc::statvfs = std::mem::zeroed();
+        let p = std::ffi::CString::new(d.path().as_os_str().as_encoded_bytes()).unwrap();
+        libc::statvfs(p.as_ptr(), &mut v) == 0 && v.f_flag & libc::ST_NOSUID != 0
+    };
+    if nosuid {
+        common::skip("the temporary directory is on a nosuid mount");
+        return;
+    }
+    let copy = d.path().join("rbox");
+    fs::copy(rbox_bin(), &copy).unwrap();
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o4755)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        let mut c = Command::new(&setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&copy)
+            .args(args);
+        out(&mut c)
+    };
+    // What `sh` hands to a child: effective and real ids alike.
+    let (o, e, st) = as_nobody(&["sh", "-c", "exec /usr/bin/id -u; "]);
+    assert_eq!((o.as_str(), st), ("65534\n", 0), "{e}");
+    let (o, _, _) = as_nobody(&[
+        "sh",
+        "-c",
+        "/usr/bin/id -ru; /usr/bin/id -g; /usr/bin/id -G",
+    ]);
+    assert_eq!(o, "65534\n65534\n65534\n");
+    // ls as well.
+    let (_, e, st) = as_nobody(&["ls", "/root"]);
+    assert_ne!(st, 0, "ls read /root through the setuid bit");
+    assert!(e.contains("Permission denied"), "{e}");
+}
