@@ -631,3 +631,21 @@ fn empty_environment_defaults_match_busybox() {
     assert_eq!(out(ours, &env), out(bb, &env));
     assert!(out(ours, &env).0.ends_with("two |four \n"));
 }
+
+/// `sh -i` without a terminal (a pipe, `docker run -i` without `-t`): prompts on stderr as
+/// POSIX asks, a line at a time (a `read` gets the next line, as without -i), and no escape
+/// sequences or job-control complaints.
+#[test]
+fn interactive_on_a_pipe_prompts_plainly() {
+    let Some(f) = common::applet("sh") else {
+        return;
+    };
+    let script = "echo hi\nif true\nthen echo in; fi\nread x\nfrom stdin\necho \"x=$x\"\n\
+                  sleep 0.1 &\nwait\nexit 3\n";
+    let mut c = f.cmd("sh");
+    c.arg("-i").env("PS1", "$ ").env("PS2", "> ");
+    let o = run_with_input(&mut c, script.as_bytes());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "hi\nin\nx=from stdin\n");
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "$ $ > $ $ $ $ $ ");
+}

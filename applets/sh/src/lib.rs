@@ -114,6 +114,8 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         parser = Parser::new(Input::fd(0));
         if parser.input.is_tty() && sys::isatty(2) {
             sh.opts.interactive = true;
+        } else if sh.opts.interactive {
+            parser.input.prompt_anyway();
         }
     }
     if sh.opts.interactive {
@@ -145,7 +147,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         }
     }
     #[cfg(feature = "interactive")]
-    if sh.opts.interactive && parser.input.is_tty() && sys::isatty(2) {
+    if sh.opts.interactive && sys::isatty(0) && sys::isatty(2) {
         let mut t = Box::new(interactive::Interactive::new(0, 2));
         shell::sync_tty(&mut sh, &mut t);
         t.editor.history.load();

@@ -36,6 +36,11 @@ pub struct Input {
     pub record: Option<Vec<u8>>,
     /// The alias text just used up ended in a blank: check the next word for an alias too.
     pub alias_blank: bool,
+    /// Prompting input that is not a terminal (`sh -i` on a pipe): one byte per read, so
+    /// that nothing past the command is consumed, and a prompt at each line start.
+    lines: bool,
+    /// The last byte read ended a line.
+    bol: bool,
     #[cfg(feature = "interactive")]
     pub tty: Option<Box<crate::interactive::Interactive>>,
     #[cfg(feature = "interactive")]
@@ -57,6 +62,8 @@ impl Input {
             at_start: true,
             record: None,
             alias_blank: false,
+            lines: false,
+            bol: true,
             #[cfg(feature = "interactive")]
             tty: None,
             #[cfg(feature = "interactive")]
@@ -85,6 +92,8 @@ impl Input {
             at_start: true,
             record: None,
             alias_blank: false,
+            lines: false,
+            bol: true,
             #[cfg(feature = "interactive")]
             tty: None,
             #[cfg(feature = "interactive")]
@@ -94,6 +103,16 @@ impl Input {
 
     pub fn is_tty(&self) -> bool {
         self.mode == Mode::Tty
+    }
+
+    /// An interactive shell (`-i`) reading a pipe or a file: prompts on stderr as on a
+    /// terminal, as POSIX asks, reading a line at a time.
+    pub fn prompt_anyway(&mut self) {
+        if matches!(self.mode, Mode::Byte | Mode::Chunk) {
+            self.sync();
+            self.mode = Mode::Tty;
+            self.lines = true;
+        }
     }
 
     fn fill(&mut self) -> bool {
@@ -139,10 +158,16 @@ impl Input {
                 };
             }
             Mode::Tty => {
-                let p = if self.at_start { &self.ps1 } else { &self.ps2 };
-                let _ = sys::write_all(2, p);
-                self.at_start = false;
-                4096
+                if self.bol {
+                    let p = if self.at_start { &self.ps1 } else { &self.ps2 };
+                    let _ = sys::write_all(2, p);
+                    self.at_start = false;
+                }
+                if self.lines {
+                    1
+                } else {
+                    4096
+                }
             }
         };
         loop {
@@ -152,6 +177,7 @@ impl Input {
                     return false;
                 }
                 Ok(n) => {
+                    self.bol = !self.lines || tmp[n - 1] == b'\n';
                     self.buf.extend_from_slice(&tmp[..n]);
                     return true;
                 }
