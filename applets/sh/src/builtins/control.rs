@@ -188,8 +188,15 @@ pub fn unalias(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
 
 pub fn hash(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     if a.len() == 1 {
-        let mut v: Vec<_> = sh.hash.values().cloned().collect();
+        // In the order of ash's 31-bucket table (its hash of the name), as ash and dash print
+        // it; names sharing a bucket by name (ash: by insertion).
+        let bucket = |n: &[u8]| {
+            let first = u32::from(n.first().copied().unwrap_or(0)) << 4;
+            n.iter().fold(first, |h, &c| h.wrapping_add(u32::from(c))) % 31
+        };
+        let mut v: Vec<_> = sh.hash.iter().map(|(k, p)| (bucket(k), k, p)).collect();
         v.sort();
+        let v: Vec<Vec<u8>> = v.into_iter().map(|(_, _, p)| p.clone()).collect();
         for p in v {
             sh.out.extend_from_slice(&p);
             sh.out.push(b'\n');

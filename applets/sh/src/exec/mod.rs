@@ -192,6 +192,16 @@ impl Shell {
                     }
                 }
             };
+            // As ash's prehash: the parent looks the stage's command up just before its fork,
+            // so the `hash` table remembers it (the stage's own lookup dies with it).
+            if let Command::Simple(s) = c {
+                if let Some(name) = s.words.first().and_then(|w| w.as_lit()) {
+                    if !name.is_empty() && !name.contains(&b'/') {
+                        let name = name.to_vec();
+                        let _ = self.find_command(&name, true);
+                    }
+                }
+            }
             match sys::fork() {
                 Ok(0) => {
                     #[cfg(feature = "interactive")]
