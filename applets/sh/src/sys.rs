@@ -190,6 +190,38 @@ pub fn execve(path: &[u8], argv: &[Vec<u8>], env: &[Vec<u8>]) -> i32 {
     errno()
 }
 
+/// Starts `path` with posix_spawn (musl: clone with CLONE_VM | CLONE_VFORK, so no page
+/// tables are copied and nothing of the shell is touched in the child). The child inherits
+/// descriptors, the signal mask and ignored signals, as after fork; caught signals are reset
+/// by the exec. Err is the exec's errno.
+pub fn spawn(path: &[u8], argv: &[Vec<u8>], env: &[Vec<u8>]) -> Result<i32, i32> {
+    let p = cstr(path);
+    let a: Vec<CString> = argv.iter().map(|s| cstr(s)).collect();
+    let e: Vec<CString> = env.iter().map(|s| cstr(s)).collect();
+    let mut ap: Vec<*mut libc::c_char> = a.iter().map(|c| c.as_ptr().cast_mut()).collect();
+    ap.push(std::ptr::null_mut());
+    let mut ep: Vec<*mut libc::c_char> = e.iter().map(|c| c.as_ptr().cast_mut()).collect();
+    ep.push(std::ptr::null_mut());
+    let mut pid: libc::pid_t = 0;
+    // SAFETY: valid NUL-terminated strings in NULL-terminated arrays that outlive the call;
+    // posix_spawn does not write through them; no file actions or attributes.
+    let r = unsafe {
+        libc::posix_spawn(
+            &mut pid,
+            p.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            ap.as_ptr(),
+            ep.as_ptr(),
+        )
+    };
+    if r == 0 {
+        Ok(pid)
+    } else {
+        Err(r)
+    }
+}
+
 pub struct Stat {
     pub mode: u32,
     pub dev: u64,
