@@ -605,17 +605,23 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     // (byte, was escaped)
     let mut esc_mask: Vec<bool> = Vec::new();
     let mut st = 0;
-    let deadline_ms = timeout.map(|t| (t * 1000.0) as i32);
-    let mut src = ByteSrc::new(fd, deadline_ms.is_none());
+    // -t bounds the whole read, not each byte; on timeout ash leaves the variables alone and
+    // returns 1.
+    let deadline = timeout
+        .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t.clamp(0.0, 1e9)));
+    let mut timed_out = false;
+    let mut src = ByteSrc::new(fd, deadline.is_none());
     loop {
         if let Some(n) = nchars {
             if line.len() >= n {
                 break;
             }
         }
-        if let Some(ms) = deadline_ms {
-            if !sys::poll_in(fd, ms) {
-                st = 142;
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(std::time::Instant::now());
+            let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX);
+            if left.is_zero() || !sys::poll_in(fd, ms) {
+                timed_out = true;
                 break;
             }
         }
@@ -640,6 +646,10 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
         if c == delim {
             break;
         }
+        if c == 0 {
+            // NUL bytes are dropped, as ash does (a shell string cannot hold them).
+            continue;
+        }
         if c == b'\\' && !raw {
             match src.next() {
                 Ok(Some(d)) => {
@@ -662,6 +672,9 @@ pub fn read(sh: &mut Shell, a: &[Vec<u8>]) -> Res {
     src.finish();
     if let Some(t) = saved_tty {
         sys::tty_restore(fd, &t);
+    }
+    if timed_out {
+        return Ok(1);
     }
     if i >= a.len() {
         // No names: REPLY gets the line as read, blanks and all.
