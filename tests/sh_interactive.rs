@@ -649,15 +649,26 @@ mod pty {
             t.typ("X=new");
             t.press(&["Enter"]);
             let p2 = format!("new:3:sub:w{me}");
-            t.wait_line(&p2);
+            // Each line is typed once its prompt shows (typeahead would be echoed by the
+            // terminal itself, at a moment that depends on the machine's speed).
+            let prompts = |n: usize| {
+                t.wait("prompt", |s| {
+                    s.iter().filter(|l| l.starts_with(&p2)).count() >= n
+                })
+            };
+            prompts(1);
             t.press(&["Enter"]);
+            prompts(2);
             t.typ("# a comment");
             t.press(&["Enter"]);
+            prompts(3);
             t.typ("false");
             t.press(&["Enter"]);
+            prompts(4);
             t.typ("echo st=$?");
             t.press(&["Enter"]);
             t.wait_line("st=1");
+            prompts(5);
             t.typ("exit");
             t.press(&["Enter"]);
             Some(t.wait_line("[exit 0]"))
@@ -683,13 +694,22 @@ mod pty {
         };
         let run = |shell: &str| -> Option<Vec<String>> {
             let t = Tmux::start(60, 12, &format!("{shell} -i"), &[("PS1", "> ")])?;
-            t.wait_line(">");
+            // Keys go in once their prompt shows (see sh_i_prompt_expansion).
+            let prompts = |n: usize| {
+                t.wait("prompt", |s| {
+                    s.iter().filter(|l| l.starts_with('>')).count() >= n
+                })
+            };
+            prompts(1);
             t.typ("set -o ignoreeof");
             t.press(&["Enter"]);
+            prompts(2);
             t.press(&["C-d"]);
             t.wait_line("Use \"exit\" to leave shell.");
+            prompts(3);
             t.typ("set +o ignoreeof; false");
             t.press(&["Enter"]);
+            prompts(4);
             t.press(&["C-d"]);
             Some(t.wait_line("[exit 1]"))
         };
