@@ -65,6 +65,14 @@ mod pty {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
 
+    /// Our `sh -i` in a fresh `cols` x `rows` terminal with PS1 `> `, at its first prompt.
+    fn our_sh_i(farm: &common::Farm, cols: u32, rows: u32) -> Option<Tmux> {
+        let script = format!("{} -i", q(&farm.path("sh").to_string_lossy()));
+        let t = Tmux::start(cols, rows, &script, &[("PS1", "> ")])?;
+        t.wait_line(">");
+        Some(t)
+    }
+
     impl Tmux {
         /// A tmux server with one window `cols` x `rows` running `script` (sh syntax) in
         /// the test's temp dir. `$DRIVER` in the script starts the editor driver (prompt `$ `).
@@ -178,6 +186,15 @@ mod pty {
                 }
                 std::thread::sleep(Duration::from_millis(40));
             }
+        }
+
+        /// Waits until `n` screen lines start with `prompt`: keys go in only once their
+        /// prompt shows (typeahead would be echoed by the terminal itself, at a moment that
+        /// depends on the machine's speed).
+        fn wait_prompts(&self, prompt: &str, n: usize) -> Vec<String> {
+            self.wait(prompt, |s| {
+                s.iter().filter(|l| l.starts_with(prompt)).count() >= n
+            })
         }
 
         fn wait_line(&self, line: &str) -> Vec<String> {
@@ -651,11 +668,7 @@ mod pty {
             let p2 = format!("new:3:sub:w{me}");
             // Each line is typed once its prompt shows (typeahead would be echoed by the
             // terminal itself, at a moment that depends on the machine's speed).
-            let prompts = |n: usize| {
-                t.wait("prompt", |s| {
-                    s.iter().filter(|l| l.starts_with(&p2)).count() >= n
-                })
-            };
+            let prompts = |n: usize| t.wait_prompts(&p2, n);
             prompts(1);
             t.press(&["Enter"]);
             prompts(2);
@@ -694,12 +707,7 @@ mod pty {
         };
         let run = |shell: &str| -> Option<Vec<String>> {
             let t = Tmux::start(60, 12, &format!("{shell} -i"), &[("PS1", "> ")])?;
-            // Keys go in once their prompt shows (see sh_i_prompt_expansion).
-            let prompts = |n: usize| {
-                t.wait("prompt", |s| {
-                    s.iter().filter(|l| l.starts_with('>')).count() >= n
-                })
-            };
+            let prompts = |n: usize| t.wait_prompts(">", n);
             prompts(1);
             t.typ("set -o ignoreeof");
             t.press(&["Enter"]);
@@ -719,15 +727,9 @@ mod pty {
         let theirs = run(&format!("{} sh", q(&bb.to_string_lossy())));
         assert_eq!(Some(ours), theirs);
 
-        let Some(t) = Tmux::start(
-            60,
-            12,
-            &format!("{} -i", q(&farm.path("sh").to_string_lossy())),
-            &[("PS1", "> ")],
-        ) else {
+        let Some(t) = our_sh_i(farm, 60, 12) else {
             return;
         };
-        t.wait_line(">");
         t.typ("sleep 100");
         t.press(&["Enter"]);
         std::thread::sleep(Duration::from_millis(300));
@@ -737,6 +739,7 @@ mod pty {
         t.wait_line("> You have stopped jobs.");
         t.typ("kill %1");
         t.press(&["Enter"]);
+        t.wait_prompts(">", 4);
         t.press(&["C-d"]);
         t.wait_line("[exit 0]");
     }
@@ -748,15 +751,9 @@ mod pty {
         let Some(farm) = common::applet("sh") else {
             return;
         };
-        let Some(t) = Tmux::start(
-            60,
-            12,
-            &format!("{} -i", q(&farm.path("sh").to_string_lossy())),
-            &[("PS1", "> ")],
-        ) else {
+        let Some(t) = our_sh_i(farm, 60, 12) else {
             return;
         };
-        t.wait_line(">");
         t.typ("set -b; sleep 0.3 &");
         t.press(&["Enter"]);
         t.typ("echo typed");
@@ -782,11 +779,9 @@ mod pty {
         let Some(farm) = common::applet("sh") else {
             return;
         };
-        let script = format!("{} -i", q(&farm.path("sh").to_string_lossy()));
-        let Some(t) = Tmux::start(70, 20, &script, &[("PS1", "> ")]) else {
+        let Some(t) = our_sh_i(farm, 70, 20) else {
             return;
         };
-        t.wait_line(">");
         t.typ("/bin/sh -c 'stty -echo; kill -STOP $$; stty -a > inside'");
         t.press(&["Enter"]);
         t.wait("stopped", |s| s.iter().any(|l| l.contains("Stopped")));

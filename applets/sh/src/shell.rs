@@ -578,6 +578,14 @@ impl Shell {
         r.unwrap_or(raw)
     }
 
+    /// What `fg` and `bg` drive: this shell's terminal and its own modes.
+    pub fn job_control(&self) -> crate::interactive::jobs::SysControl {
+        crate::interactive::jobs::SysControl {
+            tty: self.tty_fd,
+            modes: self.tty_modes,
+        }
+    }
+
     /// Job control applies here: `set -m`, a terminal, not in a subshell.
     pub fn jc(&self) -> bool {
         self.opts.monitor && self.tty_fd >= 0 && !self.subshell
@@ -593,14 +601,8 @@ impl Shell {
         jobs::give_terminal(self.tty_fd, unsafe { libc::getpgrp() });
         if let Some(j) = self.jobtab.get_mut(id) {
             jobs::reclaim_modes(self.tty_fd, self.tty_modes.as_ref(), j);
-            // As ash: say how a foreground job died, unless ^C or a closed pipe.
             if let jobs::ProcState::Signaled(sig, _) = j.state() {
-                if sig != libc::SIGINT && sig != libc::SIGPIPE {
-                    let mut m = sys::signal_text(sig).into_bytes();
-                    m.push(b'\n');
-                    self.flush_out();
-                    let _ = sys::write_all(2, &m);
-                }
+                self.report_signal(sig);
             }
         }
         let running_or_stopped = self.jobtab.get(id).is_some_and(|j| !j.done());

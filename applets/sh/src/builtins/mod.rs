@@ -181,10 +181,7 @@ fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 #[cfg(feature = "interactive")]
 fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut err = Vec::new();
-    let mut ctl = crate::interactive::jobs::SysControl {
-        tty: sh.tty_fd,
-        modes: sh.tty_modes,
-    };
+    let mut ctl = sh.job_control();
     sh.flush_out();
     let st = crate::interactive::jobs::fg_builtin(args, &mut sh.jobtab, &mut ctl, &mut err);
     let _ = crate::sys::write_all(2, &err);
@@ -194,10 +191,7 @@ fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 #[cfg(feature = "interactive")]
 fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut err = Vec::new();
-    let mut ctl = crate::interactive::jobs::SysControl {
-        tty: sh.tty_fd,
-        modes: sh.tty_modes,
-    };
+    let mut ctl = sh.job_control();
     let st =
         crate::interactive::jobs::bg_builtin(args, &mut sh.jobtab, &mut ctl, &mut sh.out, &mut err);
     sh.flush_out();

@@ -298,14 +298,7 @@ impl Shell {
                     let s = sys::status_of(st);
                     if p == pid {
                         if libc::WIFSIGNALED(st) {
-                            let sig = libc::WTERMSIG(st);
-                            if sig != libc::SIGINT && sig != libc::SIGPIPE {
-                                // As ash: say how a waited-for child died.
-                                self.flush_out();
-                                let mut m = sys::signal_text(sig).into_bytes();
-                                m.push(b'\n');
-                                let _ = sys::write_all(2, &m);
-                            }
+                            self.report_signal(libc::WTERMSIG(st));
                         }
                         return Some(s);
                     }
@@ -911,13 +904,8 @@ impl Shell {
                 self.exit(st);
             }
         }
-        let name = String::from_utf8_lossy(&argv[0]).into_owned();
-        if e == libc::ENOENT {
-            self.error(&format!("{name}: not found"));
-            self.exit(127);
-        }
-        self.error(&format!("{name}: {}", sys::strerror(e)));
-        self.exit(126)
+        let st = self.exec_failed(&argv[0], e);
+        self.exit(st)
     }
 
     fn run_external(
@@ -932,9 +920,11 @@ impl Shell {
         if exec && !self.has_traps() {
             self.child_exec(path, argv, assigns, redirs);
         }
+        // One stat decides both the in-process applet and the spawn below.
+        let own = self.is_self(path);
         // An applet of this binary that the table marks safe to run in-process (NOFORK).
-        if assigns.is_empty() {
-            if let Some(a) = self.nofork_applet(path) {
+        if assigns.is_empty() && own {
+            if let Some(a) = Self::nofork_applet(path) {
                 let mut saved = Vec::new();
                 match self.redirect(redirs, Some(&mut saved)) {
                     Ok(true) => {}
@@ -965,12 +955,7 @@ impl Shell {
         // control, not this binary: posix_spawn, which copies no page tables (fork+exec of a
         // small program ~15% faster). Anything else, and a file exec rejects as ENOEXEC (a
         // script without #!), goes through fork and child_exec.
-        if redirs.is_empty()
-            && assigns.is_empty()
-            && !jc
-            && !self.opts.interactive
-            && !self.is_self(path)
-        {
+        if redirs.is_empty() && assigns.is_empty() && !jc && !self.opts.interactive && !own {
             let env = self.vars.environ();
             match sys::spawn(path, argv, &env) {
                 Ok(pid) => {
@@ -978,16 +963,10 @@ impl Shell {
                     return Ok(st);
                 }
                 Err(e) if e != libc::ENOEXEC => {
-                    let name = String::from_utf8_lossy(&argv[0]).into_owned();
                     if !argv[0].contains(&b'/') {
                         self.hash.remove(&argv[0]);
                     }
-                    if e == libc::ENOENT {
-                        self.error(&format!("{name}: not found"));
-                        return Ok(127);
-                    }
-                    self.error(&format!("{name}: {}", sys::strerror(e)));
-                    return Ok(126);
+                    return Ok(self.exec_failed(&argv[0], e));
                 }
                 Err(_) => {}
             }
@@ -1028,6 +1007,28 @@ impl Shell {
         }
     }
 
+    /// As ash: say how a waited-for child or foreground job died, unless by ^C or a closed
+    /// pipe.
+    pub fn report_signal(&mut self, sig: i32) {
+        if sig != libc::SIGINT && sig != libc::SIGPIPE {
+            self.flush_out();
+            let mut m = sys::signal_text(sig).into_bytes();
+            m.push(b'\n');
+            let _ = sys::write_all(2, &m);
+        }
+    }
+
+    /// The message and status for a command that could not be executed (errno `e`).
+    fn exec_failed(&mut self, name: &[u8], e: i32) -> i32 {
+        let name = String::from_utf8_lossy(name);
+        if e == libc::ENOENT {
+            self.error(&format!("{name}: not found"));
+            return 127;
+        }
+        self.error(&format!("{name}: {}", sys::strerror(e)));
+        126
+    }
+
     /// `path` is this very rbox binary (its applets then run in the forked child).
     fn is_self(&self, path: &[u8]) -> bool {
         match (self.self_id, sys::stat(path)) {
@@ -1036,15 +1037,11 @@ impl Shell {
         }
     }
 
-    fn nofork_applet(&self, path: &[u8]) -> Option<&'static rbox_common::Applet> {
-        let id = self.self_id?;
+    /// The applet `path` names, when the table marks it safe to run in-process (NOFORK);
+    /// the caller has checked that `path` is this binary.
+    fn nofork_applet(path: &[u8]) -> Option<&'static rbox_common::Applet> {
         let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
-        let a = rbox_common::applet::find(base)?;
-        if !a.nofork {
-            return None;
-        }
-        let st = sys::stat(path)?;
-        ((st.dev, st.ino) == id).then_some(a)
+        rbox_common::applet::find(base).filter(|a| a.nofork)
     }
 
     /// `$(...)`: the list's output with trailing newlines removed.

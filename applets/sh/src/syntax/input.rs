@@ -48,13 +48,13 @@ pub struct Input {
 }
 
 impl Input {
-    pub fn mem(b: Vec<u8>) -> Input {
+    fn with(buf: Vec<u8>, fd: i32, mode: Mode) -> Input {
         Input {
-            buf: b,
+            buf,
             pos: 0,
-            fd: -1,
-            mode: Mode::Mem,
-            eof: true,
+            fd,
+            mode,
+            eof: mode == Mode::Mem,
             line: 1,
             pushed: Vec::new(),
             ps1: Vec::new(),
@@ -71,6 +71,10 @@ impl Input {
         }
     }
 
+    pub fn mem(b: Vec<u8>) -> Input {
+        Input::with(b, -1, Mode::Mem)
+    }
+
     pub fn fd(fd: i32) -> Input {
         let mode = if sys::isatty(fd) {
             Mode::Tty
@@ -79,26 +83,7 @@ impl Input {
         } else {
             Mode::Byte
         };
-        Input {
-            buf: Vec::new(),
-            pos: 0,
-            fd,
-            mode,
-            eof: false,
-            line: 1,
-            pushed: Vec::new(),
-            ps1: Vec::new(),
-            ps2: Vec::new(),
-            at_start: true,
-            record: None,
-            alias_blank: false,
-            lines: false,
-            bol: true,
-            #[cfg(feature = "interactive")]
-            tty: None,
-            #[cfg(feature = "interactive")]
-            interrupted: false,
-        }
+        Input::with(Vec::new(), fd, mode)
     }
 
     pub fn is_tty(&self) -> bool {
