@@ -591,6 +591,15 @@ impl Shell {
         self.opts.monitor && self.tty_fd >= 0 && !self.subshell
     }
 
+    /// A single forked child as a foreground job of its own: its process group (set on
+    /// both sides of the fork) gets the terminal, then it is waited for as a job.
+    pub fn wait_fg_child(&mut self, pid: i32, text: Vec<u8>) -> i32 {
+        // SAFETY: setpgid on our own child, as the child does itself.
+        unsafe { libc::setpgid(pid, pid) };
+        crate::interactive::jobs::give_terminal(self.tty_fd, pid);
+        self.wait_fg_job(pid, vec![(pid, text)])
+    }
+
     /// Waits for a foreground job under job control: done, or stopped (then kept in the
     /// table and reported, as ash does on ^Z). The terminal comes back to the shell.
     pub fn wait_fg_job(&mut self, pgid: i32, procs: Vec<(i32, Vec<u8>)>) -> i32 {

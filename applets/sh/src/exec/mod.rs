@@ -380,13 +380,10 @@ impl Shell {
                     }
                     #[cfg(feature = "interactive")]
                     Ok(pid) if jc => {
-                        // SAFETY: as the child does.
-                        unsafe { libc::setpgid(pid, pid) };
-                        crate::interactive::jobs::give_terminal(self.tty_fd, pid);
                         let mut text = b"(".to_vec();
                         crate::shell::deparse::list(l, &mut text);
                         text.push(b')');
-                        Ok(self.wait_fg_job(pid, vec![(pid, text)]))
+                        Ok(self.wait_fg_child(pid, text))
                     }
                     Ok(pid) => Ok(self.wait_for(pid)),
                     Err(e) => {
@@ -983,10 +980,7 @@ impl Shell {
             Ok(pid) => {
                 #[cfg(feature = "interactive")]
                 let st = if jc {
-                    // SAFETY: as the child does.
-                    unsafe { libc::setpgid(pid, pid) };
-                    crate::interactive::jobs::give_terminal(self.tty_fd, pid);
-                    self.wait_fg_job(pid, vec![(pid, argv.join(&b' '))])
+                    self.wait_fg_child(pid, argv.join(&b' '))
                 } else {
                     self.wait_for(pid)
                 };
